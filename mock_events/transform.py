@@ -1,0 +1,346 @@
+"""Target input: turn a matched event into what one target receives (Input, InputPath, InputTransformer)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+__all__ = ["TargetInput", "TargetInputError"]
+
+_RULE_ARN = "aws.events.rule-arn"
+_RULE_NAME = "aws.events.rule-name"
+_INGESTION_TIME = "aws.events.event.ingestion-time"
+_EVENT = "aws.events.event"
+_EVENT_JSON = "aws.events.event.json"
+PREDEFINED_VARIABLES = frozenset({_RULE_ARN, _RULE_NAME, _INGESTION_TIME, _EVENT, _EVENT_JSON})
+
+_PLACEHOLDER = re.compile(r"<([A-Za-z0-9_.\-]+)>")
+_PATH_STEP = re.compile(
+    r"""\.(?P<key>[^.\[\]]+)"""
+    r"""|\[(?P<index>-?\d+)\]"""
+    r"""|\[(?P<star>\*)\]"""
+    r"""|\[(?P<q>['"])(?P<qkey>.*?)(?P=q)\]"""
+)
+_MISSING: Any = object()
+_WILDCARD = object()
+
+_compact = json.JSONEncoder(separators=(",", ":")).encode
+
+
+class TargetInputError(Exception):
+    """PutTargets refuses this target. .code ('ValidationException') and .message are AWS's."""
+
+    def __init__(self, message: str, code: str = "ValidationException") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# ---------------------------------------------------------------- JSON paths
+
+Path = tuple[Any, ...]
+
+
+def _compile_path(path: str) -> Path | None:
+    """Steps of a JSON path: str keys, int indexes, _WILDCARD. None when AWS could not resolve it.
+
+    Accepted: ``$``, ``$.a.b``, ``$.a[0]``, ``$.a[-1]``, ``$.a.*``, ``$.a[*].b``, ``$['a']``.
+    """
+    if not path.startswith("$"):
+        return None
+    steps: list[Any] = []
+    pos = 1
+    while pos < len(path):
+        m = _PATH_STEP.match(path, pos)
+        if m is None:
+            return None
+        if m.group("key") is not None:
+            key = m.group("key")
+            steps.append(_WILDCARD if key == "*" else key)
+        elif m.group("index") is not None:
+            steps.append(int(m.group("index")))
+        elif m.group("star") is not None:
+            steps.append(_WILDCARD)
+        else:
+            steps.append(m.group("qkey"))
+        pos = m.end()
+    return tuple(steps)
+
+
+def _resolve(steps: Path | None, doc: Any) -> Any:
+    """Value at steps in doc, or _MISSING. A wildcard makes the result the list of all matches."""
+    if steps is None:
+        return _MISSING
+    node = doc
+    for i, step in enumerate(steps):
+        if step is _WILDCARD:
+            return _resolve_all(steps[i:], node)
+        if type(step) is str:
+            if type(node) is not dict:
+                return _MISSING
+            node = node.get(step, _MISSING)
+            if node is _MISSING:
+                return _MISSING
+        else:
+            if type(node) is not list or not -len(node) <= step < len(node):
+                return _MISSING
+            node = node[step]
+    return node
+
+
+def _resolve_all(steps: Path, node: Any) -> list[Any]:
+    found: list[Any] = []
+    _collect(steps, 0, node, found)
+    return found
+
+
+def _collect(steps: Path, i: int, node: Any, out: list[Any]) -> None:
+    if i == len(steps):
+        out.append(node)
+        return
+    step = steps[i]
+    if step is _WILDCARD:
+        children = node.values() if type(node) is dict else node if type(node) is list else ()
+        for child in children:
+            _collect(steps, i + 1, child, out)
+    elif type(step) is str:
+        if type(node) is dict and step in node:
+            _collect(steps, i + 1, node[step], out)
+    elif type(node) is list and -len(node) <= step < len(node):
+        _collect(steps, i + 1, node[step], out)
+
+
+# ---------------------------------------------------------------- value renderers
+
+
+def _plain(value: Any) -> str:
+    """A value inside a string template: strings raw; objects and lists as JSON with quotes dropped."""
+    if type(value) is str:
+        return value
+    if value is _MISSING:
+        return ""
+    if type(value) is dict:
+        return "{" + ",".join(f"{k}:{_plain(v)}" for k, v in value.items()) + "}"
+    if type(value) is list:
+        return "[" + ",".join(_plain(v) for v in value) + "]"
+    return _compact(value)
+
+
+def _in_json_string(value: Any) -> str:
+    """A value inside a JSON string literal of a JSON template: strings raw and unescaped, the rest as JSON."""
+    if type(value) is str:
+        return value
+    if value is _MISSING:
+        return ""
+    return _compact(value)
+
+
+def _json_value(value: Any) -> str:
+    """A value in a JSON template outside string literals; a missing value becomes an empty string."""
+    if value is _MISSING:
+        return '""'
+    return _compact(value)
+
+
+# ---------------------------------------------------------------- templates
+
+
+def _split_json_template(template: str) -> tuple[list[str], list[tuple[str, bool]]]:
+    """Literals (whitespace outside strings removed) and (placeholder, inside-a-string) slots between them."""
+    literals: list[str] = []
+    slots: list[tuple[str, bool]] = []
+    in_string = False
+    escaped = False
+    pos = 0
+    for m in _PLACEHOLDER.finditer(template):
+        out: list[str] = []
+        for ch in template[pos : m.start()]:
+            if in_string:
+                out.append(ch)
+                if escaped:
+                    escaped = False
+                elif ch == "\\":
+                    escaped = True
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+                out.append(ch)
+            elif ch not in " \t\r\n":
+                out.append(ch)
+        literals.append("".join(out))
+        slots.append((m.group(1), in_string))
+        pos = m.end()
+    tail: list[str] = []
+    for ch in template[pos:]:
+        if in_string:
+            tail.append(ch)
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+            tail.append(ch)
+        elif ch not in " \t\r\n":
+            tail.append(ch)
+    literals.append("".join(tail))
+    return literals, slots
+
+
+def _format_time(moment: datetime) -> str:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _event_without_detail(event: dict[str, Any], ingestion_time: str) -> dict[str, Any]:
+    return {
+        "id": event.get("id"),
+        "account": event.get("account"),
+        "detailType": event.get("detail-type"),
+        "time": ingestion_time,
+        "source": event.get("source"),
+        "region": event.get("region"),
+        "resources": event.get("resources", []),
+        "version": event.get("version"),
+    }
+
+
+# ---------------------------------------------------------------- public API
+
+
+class TargetInput:
+    """How one target turns a matched event into the payload it receives.
+
+    Built once per target (JSON paths compiled once), rendered per event. Behaviour where AWS's
+    is unknown:
+
+    - InputPath to a value the event lacks: nothing is delivered (render returns None).
+    - JSON paths are not validated at PutTargets (the user guide: "There is no validation when
+      creating JSON path"); a path this module cannot read resolves to nothing at delivery.
+    - A template is a JSON template when its first non-blank character is ``{``. Its output is
+      minified (whitespace outside string literals removed, as the user guide says) and delivered
+      only if it parses as JSON. String values go into string literals without escaping (the
+      user guide: "EventBridge doesn't escape values extracted by Input Path").
+    - ``<aws.events.event.ingestion-time>`` and the ``time`` of ``<aws.events.event>`` are
+      ``YYYY-MM-DDTHH:MM:SSZ`` in UTC, like the event's own ``time``.
+    - Wording not recorded from AWS: "Input for target <id> is not a valid JSON text." (quoted
+      from a CloudFormation error) and the reserved InputPathsMap key message.
+    """
+
+    __slots__ = ("_render",)
+
+    def __init__(self, render: Callable[[dict[str, Any], str, str, datetime], str | None]) -> None:
+        self._render = render
+
+    @classmethod
+    def from_target(cls, target: dict[str, Any]) -> TargetInput:
+        """Compile a PutTargets Target dict; raise TargetInputError where AWS refuses it."""
+        target_id = target.get("Id", "")
+        given = [k for k in ("Input", "InputPath", "InputTransformer") if target.get(k) is not None]
+        if len(given) > 1:
+            raise TargetInputError(
+                f"Only one of Input, InputPath, or InputTransformer must be provided for target {target_id}."
+            )
+        if not given:
+            return cls(_render_whole_event)
+        if given[0] == "Input":
+            return cls(_compile_input(target_id, target["Input"]))
+        if given[0] == "InputPath":
+            return cls(_compile_input_path(target["InputPath"]))
+        return cls(_compile_transformer(target_id, target["InputTransformer"]))
+
+    def render(
+        self, event: dict[str, Any], *, rule_arn: str, rule_name: str, ingestion_time: datetime
+    ) -> str | None:
+        """The exact string delivered to the target, or None when AWS delivers nothing."""
+        return self._render(event, rule_arn, rule_name, ingestion_time)
+
+
+def _render_whole_event(event: dict[str, Any], rule_arn: str, rule_name: str, ingestion_time: datetime) -> str:
+    return _compact(event)
+
+
+def _compile_input(target_id: str, text: str) -> Callable[..., str]:
+    try:
+        json.loads(text)
+    except (ValueError, TypeError):
+        raise TargetInputError(f"Input for target {target_id} is not a valid JSON text.") from None
+
+    def render(event: dict[str, Any], rule_arn: str, rule_name: str, ingestion_time: datetime) -> str:
+        return text
+
+    return render
+
+
+def _compile_input_path(path: str) -> Callable[..., str | None]:
+    steps = _compile_path(path)
+    if steps == ():
+        return _render_whole_event
+
+    def render(event: dict[str, Any], rule_arn: str, rule_name: str, ingestion_time: datetime) -> str | None:
+        value = _resolve(steps, event)
+        if value is _MISSING:
+            return None
+        return _compact(value)
+
+    return render
+
+
+def _compile_transformer(target_id: str, transformer: dict[str, Any]) -> Callable[..., str | None]:
+    template: str = transformer.get("InputTemplate") or ""
+    paths_map: dict[str, str] = transformer.get("InputPathsMap") or {}
+    for key in paths_map:
+        if key in PREDEFINED_VARIABLES or key.lower().startswith("aws."):
+            raise TargetInputError(
+                f"InputPathsMap for target {target_id} contains reserved key {key}."
+            )
+    for name in _PLACEHOLDER.findall(template):
+        if name not in paths_map and name not in PREDEFINED_VARIABLES:
+            raise TargetInputError(f"InputTemplate for target {target_id} contains invalid placeholder {name}.")
+
+    is_json = template.lstrip()[:1] == "{"
+    if is_json:
+        literals, slots = _split_json_template(template)
+        renderers = [_in_json_string if quoted else _json_value for _, quoted in slots]
+    else:
+        literals = _PLACEHOLDER.split(template)[::2]
+        slots = [(name, False) for name in _PLACEHOLDER.findall(template)]
+        renderers = [_plain] * len(slots)
+    names = [name for name, _ in slots]
+    used = set(names)
+    paths = [(name, _compile_path(paths_map[name])) for name in paths_map if name in used]
+    plan = list(zip(names, renderers, literals[1:]))
+    head = literals[0]
+    needs_time = _INGESTION_TIME in used or _EVENT in used
+    uses_predefined = bool(used & PREDEFINED_VARIABLES)
+
+    def render(event: dict[str, Any], rule_arn: str, rule_name: str, ingestion_time: datetime) -> str | None:
+        values = {name: _resolve(steps, event) for name, steps in paths}
+        if uses_predefined:
+            values[_RULE_ARN] = rule_arn
+            values[_RULE_NAME] = rule_name
+            if needs_time:
+                stamp = _format_time(ingestion_time)
+                values[_INGESTION_TIME] = stamp
+                if _EVENT in used:
+                    values[_EVENT] = _event_without_detail(event, stamp)
+            values[_EVENT_JSON] = event
+        parts = [head]
+        for name, to_text, literal in plan:
+            parts.append(to_text(values[name]))
+            parts.append(literal)
+        text = "".join(parts)
+        if is_json:
+            try:
+                json.loads(text)
+            except ValueError:
+                return None
+        return text
+
+    return render

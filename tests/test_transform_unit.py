@@ -1,0 +1,411 @@
+"""Unit tests for mock_events.transform: TargetInput built from a Target dict, rendered per event."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock_events.transform import TargetInput, TargetInputError
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "input_transform.json"
+
+ACCOUNT = "111111111111"
+REGION = "us-east-1"
+BUS = "test-bus"
+RULE = "test-rule"
+CUSTOM_BUS_RULE_ARN = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{BUS}/{RULE}"
+DEFAULT_BUS_RULE_ARN = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{RULE}"
+EVENT_TIME = datetime(2024, 6, 11, 10, 20, 30, tzinfo=timezone.utc)
+INGESTION = datetime(2024, 6, 11, 10, 20, 31, 456000, tzinfo=timezone.utc)
+
+DETAIL = {
+    "command": "update-account",
+    "payload": {"acc_id": "0a787ecb-4015", "sf_id": "baz"},
+    "listsingle": ["HIGH"],
+    "listmulti": ["ACTIVE", "INACTIVE"],
+    "valid": True,
+}
+
+
+def make_event(entry: dict[str, Any], time: datetime = EVENT_TIME) -> dict[str, Any]:
+    """The envelope AWS builds from a PutEvents entry (facts 1.5)."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": entry["DetailType"],
+        "source": entry["Source"],
+        "account": ACCOUNT,
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": list(entry.get("Resources", [])),
+        "detail": json.loads(entry["Detail"]),
+    }
+
+
+def scheduled_event(rule_arn: str) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": ACCOUNT,
+        "time": EVENT_TIME.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [rule_arn],
+        "detail": {},
+    }
+
+
+EVENT = make_event({"Source": "core.app", "DetailType": "core.type", "Detail": json.dumps(DETAIL)})
+
+
+def transformer(template: str, paths: dict[str, str] | None = None) -> TargetInput:
+    config: dict[str, Any] = {"InputTemplate": template}
+    if paths is not None:
+        config["InputPathsMap"] = paths
+    return TargetInput.from_target({"Id": "t1", "Arn": "arn:aws:sqs:us-east-1:1:q", "InputTransformer": config})
+
+
+def render(target_input: TargetInput, event: dict[str, Any] = EVENT) -> str | None:
+    return target_input.render(event, rule_arn=CUSTOM_BUS_RULE_ARN, rule_name=RULE, ingestion_time=INGESTION)
+
+
+PATHS = {
+    "userId": "$.detail.payload.acc_id",
+    "payload": "$.detail.payload",
+    "listsingle": "$.detail.listsingle",
+    "listmulti": "$.detail.listmulti",
+    "valid": "$.detail.valid",
+    "missing": "$.detail.nothere",
+}
+
+
+# ---------------------------------------------------------------- no input config, Input, InputPath
+
+
+def test_no_input_config_delivers_whole_event_compact_in_key_order() -> None:
+    out = render(TargetInput.from_target({"Id": "t1", "Arn": "a"}))
+    assert out == json.dumps(EVENT, separators=(",", ":"))
+
+
+def test_input_is_delivered_verbatim() -> None:
+    text = '{"custom-value": "somecustominput",  "n": 1.50}'
+    assert render(TargetInput.from_target({"Id": "t1", "Arn": "a", "Input": text})) == text
+
+
+def test_input_that_is_not_json_is_refused() -> None:
+    with pytest.raises(TargetInputError) as err:
+        TargetInput.from_target({"Id": "t1", "Arn": "a", "Input": "not json"})
+    assert err.value.code == "ValidationException"
+    assert err.value.message == "Input for target t1 is not a valid JSON text."
+
+
+def test_input_path_dollar_delivers_whole_event() -> None:
+    out = render(TargetInput.from_target({"Id": "t1", "Arn": "a", "InputPath": "$"}))
+    assert out == json.dumps(EVENT, separators=(",", ":"))
+
+
+def test_input_path_object_is_compact_json() -> None:
+    out = render(TargetInput.from_target({"Id": "t1", "Arn": "a", "InputPath": "$.detail.payload"}))
+    assert out == '{"acc_id":"0a787ecb-4015","sf_id":"baz"}'
+
+
+def test_input_path_string_is_delivered_with_quotes() -> None:
+    out = render(TargetInput.from_target({"Id": "t1", "Arn": "a", "InputPath": "$.detail.payload.sf_id"}))
+    assert out == '"baz"'
+
+
+def test_input_path_array_index() -> None:
+    out = render(TargetInput.from_target({"Id": "t1", "Arn": "a", "InputPath": "$.detail.listmulti[1]"}))
+    assert out == '"INACTIVE"'
+
+
+def test_input_path_negative_index_counts_from_end() -> None:
+    out = render(TargetInput.from_target({"Id": "t1", "Arn": "a", "InputPath": "$.detail.listmulti[-1]"}))
+    assert out == '"INACTIVE"'
+
+
+def test_input_path_bracket_key() -> None:
+    out = render(TargetInput.from_target({"Id": "t1", "Arn": "a", "InputPath": "$['detail-type']"}))
+    assert out == '"core.type"'
+
+
+def test_input_path_wildcard_gives_list_of_matches() -> None:
+    out = render(TargetInput.from_target({"Id": "t1", "Arn": "a", "InputPath": "$.detail.payload.*"}))
+    assert out == '["0a787ecb-4015","baz"]'
+
+
+def test_input_path_missing_delivers_nothing() -> None:
+    target_input = TargetInput.from_target({"Id": "t1", "Arn": "a", "InputPath": "$.detail.nothere"})
+    assert render(target_input) is None
+
+
+def test_input_path_unreadable_is_accepted_and_delivers_nothing() -> None:
+    target_input = TargetInput.from_target({"Id": "t1", "Arn": "a", "InputPath": "detail"})
+    assert render(target_input) is None
+
+
+def test_two_input_kinds_are_refused() -> None:
+    for extra in ({"Input": "{}"}, {"InputTransformer": {"InputTemplate": '"x"'}}):
+        with pytest.raises(TargetInputError) as err:
+            TargetInput.from_target({"Id": "t9", "Arn": "a", "InputPath": "$.detail", **extra})
+        assert err.value.message == "Only one of Input, InputPath, or InputTransformer must be provided for target t9."
+
+
+# ---------------------------------------------------------------- InputTransformer: validation
+
+
+def test_undefined_placeholder_is_refused() -> None:
+    with pytest.raises(TargetInputError) as err:
+        transformer('"a <userId> b <notdefinedkey>"', PATHS)
+    assert err.value.code == "ValidationException"
+    assert err.value.message == "InputTemplate for target t1 contains invalid placeholder notdefinedkey."
+
+
+def test_reserved_input_paths_map_key_is_refused() -> None:
+    for key in ("aws.events.rule-name", "AWS.custom"):
+        with pytest.raises(TargetInputError) as err:
+            transformer('"<userId>"', {"userId": "$.detail.payload.acc_id", key: "$.detail"})
+        assert err.value.code == "ValidationException"
+
+
+def test_unused_paths_map_entries_are_allowed() -> None:
+    assert render(transformer('"static"', PATHS)) == '"static"'
+
+
+# ---------------------------------------------------------------- InputTransformer: string templates
+
+
+def test_string_template_keeps_its_quotes_and_substitutes_raw_strings() -> None:
+    assert render(transformer('"user <userId> ok"', PATHS)) == '"user 0a787ecb-4015 ok"'
+
+
+def test_string_template_object_renders_without_quotes() -> None:
+    assert render(transformer('"<payload>"', PATHS)) == '"{acc_id:0a787ecb-4015,sf_id:baz}"'
+
+
+def test_string_template_lists_render_without_quotes() -> None:
+    assert render(transformer('"<listsingle> <listmulti>"', PATHS)) == '"[HIGH] [ACTIVE,INACTIVE]"'
+
+
+def test_string_template_boolean() -> None:
+    assert render(transformer('"Command is <valid>!"', PATHS)) == '"Command is true!"'
+
+
+def test_string_template_missing_path_is_empty() -> None:
+    assert render(transformer('"detail <missing>"', PATHS)) == '"detail "'
+
+
+def test_string_template_without_quotes_is_delivered_as_is() -> None:
+    assert render(transformer("<userId> is in state <valid>", PATHS)) == "0a787ecb-4015 is in state true"
+
+
+def test_string_template_starting_with_brace_inside_quotes_is_not_json() -> None:
+    assert render(transformer('"{[/x <userId>"', PATHS)) == '"{[/x 0a787ecb-4015"'
+
+
+def test_string_template_keeps_newlines_and_escapes() -> None:
+    template = '"a \\"<userId>\\""\n"<missing> b"'
+    assert render(transformer(template, PATHS)) == '"a \\"0a787ecb-4015\\""\n" b"'
+
+
+def test_string_template_repeated_placeholder() -> None:
+    assert render(transformer('"<userId>/<userId>"', PATHS)) == '"0a787ecb-4015/0a787ecb-4015"'
+
+
+def test_string_template_predefined_variables() -> None:
+    out = render(
+        transformer('"<aws.events.rule-arn> <aws.events.rule-name> <aws.events.event.ingestion-time>"')
+    )
+    assert out == f'"{CUSTOM_BUS_RULE_ARN} {RULE} 2024-06-11T10:20:31Z"'
+
+
+# ---------------------------------------------------------------- InputTransformer: JSON templates
+
+
+def test_json_template_unquoted_string_is_quoted() -> None:
+    assert render(transformer('{"id" : <userId>}', PATHS)) == '{"id":"0a787ecb-4015"}'
+
+
+def test_json_template_quoted_string_is_not_double_quoted() -> None:
+    assert render(transformer('{"id" : "<userId>"}', PATHS)) == '{"id":"0a787ecb-4015"}'
+
+
+def test_json_template_object_and_list_values() -> None:
+    out = render(transformer('{"bod": <payload>, "l": <listsingle>, "v": <valid>}', PATHS))
+    assert out == '{"bod":{"acc_id":"0a787ecb-4015","sf_id":"baz"},"l":["HIGH"],"v":true}'
+
+
+def test_json_template_substitutes_inside_larger_strings() -> None:
+    out = render(transformer('{"p": "users/<userId>/second/<userId>"}', PATHS))
+    assert out == '{"p":"users/0a787ecb-4015/second/0a787ecb-4015"}'
+
+
+def test_json_template_placeholder_in_array() -> None:
+    out = render(transformer('{"bod": [<userId>, "hardcoded"]}', PATHS))
+    assert out == '{"bod":["0a787ecb-4015","hardcoded"]}'
+
+
+def test_json_template_missing_unquoted_is_empty_string() -> None:
+    assert render(transformer('{"command": <missing>}', PATHS)) == '{"command":""}'
+
+
+def test_json_template_missing_quoted_is_empty_string() -> None:
+    assert render(transformer('{"command": "x<missing>"}', PATHS)) == '{"command":"x"}'
+
+
+def test_json_template_is_minified_outside_strings_only() -> None:
+    out = render(transformer('  {\n  "a b" :  "c  d",\n "e": [ 1,  2 ] }', PATHS))
+    assert out == '{"a b":"c  d","e":[1,2]}'
+
+
+def test_json_template_object_inside_quotes_is_not_delivered() -> None:
+    assert render(transformer('{"payload": "<payload>"}', PATHS)) is None
+
+
+def test_json_template_list_inside_quotes_is_not_delivered() -> None:
+    assert render(transformer('{"singlelistitem": "<listsingle>"}', PATHS)) is None
+
+
+def test_json_template_string_value_with_quote_inside_quotes_is_not_delivered() -> None:
+    event = make_event({"Source": "s", "DetailType": "d", "Detail": json.dumps({"q": 'say "hi"'})})
+    assert render(transformer('{"q": "<q>"}', {"q": "$.detail.q"}), event) is None
+
+
+def test_json_template_string_value_with_quote_unquoted_is_escaped() -> None:
+    event = make_event({"Source": "s", "DetailType": "d", "Detail": json.dumps({"q": 'say "hi"'})})
+    assert render(transformer('{"q": <q>}', {"q": "$.detail.q"}), event) == '{"q":"say \\"hi\\""}'
+
+
+def test_json_template_predefined_event_variables() -> None:
+    out = render(transformer('{"e": <aws.events.event>, "j": <aws.events.event.json>}'))
+    assert out is not None
+    parsed = json.loads(out)
+    assert list(parsed["e"]) == ["id", "account", "detailType", "time", "source", "region", "resources", "version"]
+    assert parsed["e"]["time"] == "2024-06-11T10:20:31Z"
+    assert parsed["e"]["detailType"] == EVENT["detail-type"]
+    assert parsed["j"] == EVENT
+
+
+def test_json_template_rule_variables_are_strings() -> None:
+    out = render(transformer('{"arn": <aws.events.rule-arn>, "name": "<aws.events.rule-name>"}'))
+    assert out == json.dumps({"arn": CUSTOM_BUS_RULE_ARN, "name": RULE}, separators=(",", ":"))
+
+
+def test_ingestion_time_is_converted_to_utc() -> None:
+    local = INGESTION.astimezone(timezone(timedelta(hours=2)))
+    out = transformer('"<aws.events.event.ingestion-time>"').render(
+        EVENT, rule_arn=CUSTOM_BUS_RULE_ARN, rule_name=RULE, ingestion_time=local
+    )
+    assert out == '"2024-06-11T10:20:31Z"'
+
+
+def test_target_input_is_reusable_across_events() -> None:
+    target_input = transformer('{"id": <userId>}', PATHS)
+    other = make_event({"Source": "s", "DetailType": "d", "Detail": json.dumps({"payload": {"acc_id": "x"}})})
+    assert render(target_input) == '{"id":"0a787ecb-4015"}'
+    assert render(target_input, other) == '{"id":"x"}'
+
+
+# ---------------------------------------------------------------- conformance corpus
+
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_TIMESTAMP = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z"
+_NAME = r"[.\-_A-Za-z0-9]+"
+_TOKEN = re.compile(r"<uuid:(\d+)>|<uuid>|<ingestion-time>|<region>|<partition>|<bus-name>|<rule-name>"
+                    r"|<target-id>|\b111111111111\b|\bdate\b")
+_TOKEN_PATTERNS = {
+    "<uuid>": _UUID,
+    "<ingestion-time>": _TIMESTAMP,
+    "<region>": r"[a-z]{2}(?:-[a-z]+)+-\d",
+    "<partition>": r"aws[a-z\-]*",
+    "<bus-name>": _NAME,
+    "<rule-name>": _NAME,
+    "<target-id>": _NAME,
+    "111111111111": r"\d{12}",
+    "date": _TIMESTAMP,
+}
+
+
+def matches(expected: str, actual: str, bindings: dict[str, str]) -> bool:
+    """Compare a recorded string to an actual one, modulo the corpus placeholders."""
+    pattern: list[str] = []
+    uuid_groups: list[str] = []
+    pos = 0
+    for m in _TOKEN.finditer(expected):
+        pattern.append(re.escape(expected[pos : m.start()]))
+        if m.group(1) is not None:
+            uuid_groups.append(m.group(1))
+            pattern.append(f"({_UUID})")
+        else:
+            pattern.append(_TOKEN_PATTERNS[m.group(0)])
+        pos = m.end()
+    pattern.append(re.escape(expected[pos:]))
+    found = re.fullmatch("".join(pattern), actual, re.S)
+    if found is None:
+        return False
+    for n, value in zip(uuid_groups, found.groups()):
+        if bindings.setdefault(n, value) != value:
+            return False
+    return True
+
+
+def json_matches(expected: Any, actual: Any, bindings: dict[str, str]) -> bool:
+    if isinstance(expected, dict):
+        return (
+            isinstance(actual, dict)
+            and list(expected) == list(actual)
+            and all(json_matches(v, actual[k], bindings) for k, v in expected.items())
+        )
+    if isinstance(expected, list):
+        return (
+            isinstance(actual, list)
+            and len(expected) == len(actual)
+            and all(json_matches(e, a, bindings) for e, a in zip(expected, actual))
+        )
+    if isinstance(expected, str):
+        return isinstance(actual, str) and matches(expected, actual, bindings)
+    return type(expected) is type(actual) and expected == actual
+
+
+def _cases() -> list[Any]:
+    cases = json.loads(CORPUS.read_text())
+    return [pytest.param(case, id=case["name"][:120]) for case in cases]
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_corpus_case(case: dict[str, Any]) -> None:
+    target = {"Id": "target-1", "Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:queue-1", **case["target_input_config"]}
+    if "expected_error" in case:
+        error = case["expected_error"]
+        with pytest.raises(TargetInputError) as err:
+            TargetInput.from_target(target)
+        assert err.value.code == error["code"]
+        assert matches(error["message"], err.value.message, {})
+        return
+
+    target_input = TargetInput.from_target(target)
+    if case["put_events_entry"] is not None:
+        rule_arn = CUSTOM_BUS_RULE_ARN
+        event = make_event(case["put_events_entry"])
+    else:
+        assert case.get("rule_schedule_expression"), "a case without an entry is a scheduled rule"
+        rule_arn = DEFAULT_BUS_RULE_ARN
+        event = scheduled_event(rule_arn)
+    delivered = target_input.render(event, rule_arn=rule_arn, rule_name=RULE, ingestion_time=INGESTION)
+
+    if not case["expected_delivered"]:
+        assert delivered is None
+        return
+    assert delivered is not None
+    expected = case["expected_delivered_payload"]
+    if "raw" in expected:
+        assert matches(expected["raw"], delivered, {}), delivered
+    else:
+        assert json_matches(expected["json"], json.loads(delivered), {}), delivered
