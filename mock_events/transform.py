@@ -151,12 +151,12 @@ def _split_json_template(template: str) -> tuple[list[str], list[tuple[str, bool
     """Literals (whitespace outside strings removed) and (placeholder, inside-a-string) slots between them."""
     literals: list[str] = []
     slots: list[tuple[str, bool]] = []
-    in_string = False
-    escaped = False
-    pos = 0
-    for m in _PLACEHOLDER.finditer(template):
+    in_string = escaped = False
+
+    def minify(text: str) -> str:
+        nonlocal in_string, escaped
         out: list[str] = []
-        for ch in template[pos : m.start()]:
+        for ch in text:
             if in_string:
                 out.append(ch)
                 if escaped:
@@ -165,30 +165,17 @@ def _split_json_template(template: str) -> tuple[list[str], list[tuple[str, bool
                     escaped = True
                 elif ch == '"':
                     in_string = False
-            elif ch == '"':
-                in_string = True
-                out.append(ch)
             elif ch not in " \t\r\n":
+                in_string = ch == '"'
                 out.append(ch)
-        literals.append("".join(out))
+        return "".join(out)
+
+    pos = 0
+    for m in _PLACEHOLDER.finditer(template):
+        literals.append(minify(template[pos : m.start()]))
         slots.append((m.group(1), in_string))
         pos = m.end()
-    tail: list[str] = []
-    for ch in template[pos:]:
-        if in_string:
-            tail.append(ch)
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-            tail.append(ch)
-        elif ch not in " \t\r\n":
-            tail.append(ch)
-    literals.append("".join(tail))
+    literals.append(minify(template[pos:]))
     return literals, slots
 
 
