@@ -1,0 +1,250 @@
+"""EventBridge event patterns: compile them as AWS does, match events, index many rules."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from ._compiler import _TOO_MANY_COMBINATIONS, MAX_COMBINATIONS, WILDCARD_COMPLEXITY_LIMIT, _Compiler, _Field, \
+    _leaf_key, _wildcard_complexity
+from ._reader import _Barf
+
+__all__ = [
+    "MAX_PATTERN_LENGTH",
+    "MAX_COMBINATIONS",
+    "Pattern",
+    "PatternError",
+    "RuleIndex",
+    "compile",
+    "validate_test_event",
+]
+
+MAX_PATTERN_LENGTH = 2048
+
+_PREFIX = "Event pattern is not valid. Reason: "
+
+
+class PatternError(Exception):
+    """A pattern AWS refuses. .message is the full AWS message ('Event pattern is not valid. Reason: ...'
+    plus the location suffix where AWS gives one)."""
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+
+# --------------------------------------------------------------------------------------------
+# Events are flattened once: dotted path (arrays transparent) -> list of leaf values.
+
+def _flatten(event: Any) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    if not isinstance(event, dict):
+        return out
+    stack: list[tuple[str, Any]] = [("", event)]
+    while stack:
+        prefix, node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                path = f"{prefix}.{k}" if prefix else k
+                if isinstance(v, (dict, list)):
+                    stack.append((path, v))
+                else:
+                    bucket = out.get(path)
+                    if bucket is None:
+                        out[path] = [v]
+                    else:
+                        bucket.append(v)
+        else:
+            for v in node:
+                if isinstance(v, (dict, list)):
+                    stack.append((prefix, v))
+                else:
+                    bucket = out.get(prefix)
+                    if bucket is None:
+                        out[prefix] = [v]
+                    else:
+                        bucket.append(v)
+    return out
+
+
+class Pattern:
+    """A compiled event pattern."""
+
+    __slots__ = ("source", "_branches", "_fields")
+
+    def __init__(self, source: str, branches: list[dict[str, _Field]]) -> None:
+        self.source = source
+        self._fields = branches
+        self._branches: tuple[tuple[tuple[str, Callable[[list[Any] | None], bool]], ...], ...] = tuple(
+            tuple((path, f.finish()) for path, f in sorted(b.items(), key=_field_order))
+            for b in branches
+        )
+
+    def matches(self, event: dict) -> bool:
+        return self._matches_flat(_flatten(event))
+
+    def _matches_flat(self, flat: dict[str, list[Any]]) -> bool:
+        get = flat.get
+        for branch in self._branches:
+            for path, test in branch:
+                if not test(get(path)):
+                    break
+            else:
+                return True
+        return False
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.source!r})"
+
+
+def _field_order(item: tuple[str, _Field]) -> tuple[int, int]:
+    f = item[1]
+    return (1 if (f.leaf or f.exists_false or f.exists_true) else 0, len(f.leaf))
+
+
+def compile(pattern: str | dict) -> Pattern:  # noqa: A001 - the public name others code against
+    """Compile an event pattern, raising PatternError with AWS's message when AWS would refuse it."""
+    try:
+        if isinstance(pattern, str):
+            text = pattern
+        else:
+            text = json.dumps(pattern, allow_nan=False, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as e:
+        raise PatternError(f"{_PREFIX}{e}") from None
+    if len(text) > MAX_PATTERN_LENGTH:
+        raise PatternError(f"{_PREFIX}Event pattern length {len(text)} exceeds the maximum of "
+                           f"{MAX_PATTERN_LENGTH} characters")
+    try:
+        branches = _Compiler(text).run()
+        _check_limits(branches)
+    except _Barf as e:
+        raise PatternError(_PREFIX + e.reason) from None
+    except RecursionError:
+        raise PatternError(_PREFIX + "Document nesting depth exceeds the maximum allowed") from None
+    return Pattern(text, branches)
+
+
+def _check_limits(branches: list[dict[str, _Field]]) -> None:
+    combos = 0
+    for b in branches:
+        n = 1
+        for f in b.values():
+            n *= max(f.count, 1)
+        combos += n
+    if combos > MAX_COMBINATIONS and len(branches) > 1:
+        raise _Barf(_TOO_MANY_COMBINATIONS)
+    per_path: dict[str, set[str]] = {}
+    for b in branches:
+        for path, f in b.items():
+            if f.wildcards:
+                per_path.setdefault(path, set()).update(f.wildcards)
+    for texts in per_path.values():
+        if _wildcard_complexity(texts, WILDCARD_COMPLEXITY_LIMIT) > WILDCARD_COMPLEXITY_LIMIT:
+            raise _Barf("Rule is too complex - try using fewer wildcard characters or fewer "
+                        "repeating character sequences after a wildcard character")
+
+
+def validate_test_event(event_text: str) -> dict:
+    """TestEventPattern's Event check; raises ValueError when AWS answers 'Parameter Event is not valid.'"""
+    def no_constants(name: str) -> Any:
+        raise ValueError(f"non-standard JSON token {name}")
+
+    try:
+        event = json.loads(event_text, parse_constant=no_constants)
+    except (TypeError, ValueError, RecursionError) as e:
+        raise ValueError(f"Event is not valid JSON: {e}") from None
+    if not isinstance(event, dict):
+        raise ValueError("Event is not a JSON object")
+    missing = [k for k in ("id", "account", "source", "time", "region", "detail-type") if k not in event]
+    if missing:
+        raise ValueError(f"Event lacks {', '.join(missing)}")
+    return event
+
+
+# --------------------------------------------------------------------------------------------
+
+class RuleIndex:
+    """All patterns of one bus, compiled into an index so that matching one event costs far less than
+    scanning every rule."""
+
+    def __init__(self) -> None:
+        self._patterns: dict[Hashable, Pattern] = {}
+        # path -> index key of a leaf value -> keys of patterns with a branch requiring it
+        self._index: dict[str, dict[Hashable, set[Hashable]]] = {}
+        self._placed: dict[Hashable, list[tuple[str, Hashable]]] = {}
+        self._always: set[Hashable] = set()
+
+    def __len__(self) -> int:
+        return len(self._patterns)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._patterns
+
+    def add(self, key: Hashable, pattern: Pattern) -> None:
+        if key in self._patterns:
+            self.remove(key)
+        self._patterns[key] = pattern
+        placements: list[tuple[str, Hashable]] = []
+        for branch in pattern._fields:
+            choice = self._choose(branch)
+            if choice is None:
+                for path, value in placements:
+                    self._unplace(key, path, value)
+                self._always.add(key)
+                return
+            path, values = choice
+            for value in values:
+                self._index.setdefault(path, {}).setdefault(value, set()).add(key)
+                placements.append((path, value))
+        self._placed[key] = placements
+
+    def _choose(self, branch: dict[str, _Field]) -> tuple[str, list[Hashable]] | None:
+        best: tuple[int, str, list[Hashable]] | None = None
+        for path, field in branch.items():
+            keys = field.exact_keys()
+            if not keys:
+                continue
+            table = self._index.get(path, {})
+            cost = sum(len(table.get(k, ())) + 1 for k in keys)
+            if best is None or cost < best[0]:
+                best = (cost, path, keys)
+        return None if best is None else (best[1], best[2])
+
+    def _unplace(self, key: Hashable, path: str, value: Hashable) -> None:
+        table = self._index.get(path)
+        if table is None:
+            return
+        bucket = table.get(value)
+        if bucket is None:
+            return
+        bucket.discard(key)
+        if not bucket:
+            del table[value]
+            if not table:
+                del self._index[path]
+
+    def remove(self, key: Hashable) -> None:
+        if self._patterns.pop(key, None) is None:
+            return
+        self._always.discard(key)
+        for path, value in self._placed.pop(key, ()):
+            self._unplace(key, path, value)
+
+    def match(self, event: dict) -> set[Hashable]:
+        flat = _flatten(event)
+        candidates = set(self._always)
+        for path, table in self._index.items():
+            values = flat.get(path)
+            if not values:
+                continue
+            for v in values:
+                k = _leaf_key(v)
+                hit = table.get(k) if k is not None else None
+                if hit:
+                    candidates |= hit
+        patterns = self._patterns
+        return {k for k in candidates if patterns[k]._matches_flat(flat)}
