@@ -1,0 +1,35 @@
+"""The error a simulated operation answers with, as AWS sends it."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """An AWS error response: ``code`` becomes ``Error.Code``, ``message`` ``Error.Message``."""
+
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def validation(message: str) -> ServiceError:
+    return ServiceError("ValidationException", message)
+
+
+def not_found(message: str) -> ServiceError:
+    return ServiceError("ResourceNotFoundException", message)
+
+
+def already_exists(message: str) -> ServiceError:
+    return ServiceError("ResourceAlreadyExistsException", message)
+
+
+def limit_exceeded() -> ServiceError:
+    return ServiceError(
+        "LimitExceededException", "The requested resource exceeds the maximum number allowed."
+    )
+
+
+def bus_not_found(name: str) -> ServiceError:
+    return not_found(f"Event bus {name} does not exist.")

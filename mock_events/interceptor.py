@@ -1,0 +1,186 @@
+"""Answers botocore ``events`` calls in-process while a mock is active.
+
+While at least one mock is active, ``BaseClient._make_api_call`` is wrapped so that each
+``events`` client gets a ``before-call`` handler on its own event emitter (so clients created
+before the mock started are answered too). The handler runs after botocore has validated and
+serialized the request and before it signs or sends anything; it returns the AWS JSON body,
+parsed by botocore's own parser, so results and errors are exactly what a real call gives.
+With no mock active, nothing of ours is left in botocore.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import traceback
+import uuid
+import weakref
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import botocore.client
+import botocore.session
+import wrapt
+from botocore.awsrequest import AWSResponse
+from botocore.parsers import JSONParser
+
+from .model import SERVICE_NAME, check_output, validate
+from .errors import ServiceError
+from .service import Context, dispatch
+
+if TYPE_CHECKING:
+    from .mock import EventsMock
+
+_EVENT = "before-call.eventbridge"
+_UNIQUE_ID = "mock-events"
+_log = logging.getLogger(__name__)
+
+_active: list[EventsMock] = []
+_state_lock = threading.RLock()
+_emitters: weakref.WeakSet[Any] = weakref.WeakSet()
+_saved_env: dict[str, str | None] = {}
+_parser = threading.local()
+
+check_responses = False
+"""Check every response against the operation's output shape (the test suite turns this on)."""
+
+
+def active_mock() -> EventsMock | None:
+    """The innermost active mock, which answers calls."""
+    return _active[-1] if _active else None
+
+
+def activate(mock: EventsMock) -> None:
+    with _state_lock:
+        if not _active:
+            _install(mock.region)
+        _active.append(mock)
+
+
+def deactivate(mock: EventsMock) -> None:
+    with _state_lock:
+        if mock in _active:
+            _active.remove(mock)
+        if not _active:
+            _uninstall()
+
+
+def _install(region: str) -> None:
+    wrapt.wrap_function_wrapper(botocore.client.BaseClient, "_make_api_call", _make_api_call)
+    # No instance-metadata look-ups for credentials (they wait on the network), and a region
+    # for clients created without one.
+    _set_env("AWS_EC2_METADATA_DISABLED", "true")
+    if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
+        if botocore.session.Session().get_config_variable("region") is None:
+            _set_env("AWS_DEFAULT_REGION", region)
+
+
+def _uninstall() -> None:
+    wrapper = botocore.client.BaseClient.__dict__.get("_make_api_call")
+    if isinstance(wrapper, wrapt.FunctionWrapper):
+        botocore.client.BaseClient._make_api_call = wrapper.__wrapped__  # type: ignore[method-assign]
+    for emitter in list(_emitters):
+        emitter.unregister(_EVENT, unique_id=_UNIQUE_ID)
+    _emitters.clear()
+    for name, value in _saved_env.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    _saved_env.clear()
+
+
+def _set_env(name: str, value: str) -> None:
+    if name in os.environ:
+        return
+    _saved_env[name] = None
+    os.environ[name] = value
+
+
+def _make_api_call(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+    emitter = instance.meta.events
+    if emitter not in _emitters and instance.meta.service_model.service_name == SERVICE_NAME:
+        emitter.register(_EVENT, _answer, unique_id=_UNIQUE_ID)
+        _emitters.add(emitter)
+    return wrapped(*args, **kwargs)
+
+
+def _account_of(request_signer: Any, mock: EventsMock) -> str:
+    credentials = getattr(request_signer, "_credentials", None)
+    if credentials is not None:
+        try:
+            key = credentials.access_key
+        except Exception:  # a credential provider that fails is no concern of a mock
+            key = None
+        if key and len(key) == 12 and key.isdigit():
+            return key
+    return mock.account_id
+
+
+def _answer(
+    model: Any, params: dict[str, Any], request_signer: Any, context: dict[str, Any], **_: Any
+) -> Any:
+    mock = active_mock()
+    if mock is None:
+        return None
+    operation = model.name
+    region = context.get("client_region") or mock.region
+    account = _account_of(request_signer, mock)
+    status = 200
+    try:
+        request = _request_body(params.get("body"))
+        validate(operation, request)
+        result = dispatch(Context(mock.backend, account, region), operation, request)
+        if check_responses:
+            check_output(operation, result)
+        body = json.dumps(result, default=_json_default, separators=(",", ":"))
+    except ServiceError as error:
+        status = error.status
+        body = json.dumps({"__type": error.code, "message": error.message})
+    except Exception:  # a bug of ours must still reach the caller as an AWS-shaped error
+        _log.exception("mock-events failed to answer %s", operation)
+        status = 500
+        body = json.dumps(
+            {"__type": "InternalException", "message": "mock-events internal error:\n" + traceback.format_exc()}
+        )
+    return _response(model, status, body.encode())
+
+
+
+def _request_body(body: Any) -> dict[str, Any]:
+    if not body:
+        return {}
+    try:
+        request = json.loads(body)
+    except ValueError as error:
+        raise ServiceError("SerializationException", str(error)) from None
+    if not isinstance(request, dict):
+        raise ServiceError("SerializationException", "Request body must be a JSON object.")
+    return request
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    raise TypeError(f"cannot serialize {type(value).__name__}")
+
+
+def _response(operation_model: Any, status: int, body: bytes) -> tuple[AWSResponse, dict[str, Any]]:
+    request_id = str(uuid.uuid4())
+    headers = {
+        "x-amzn-requestid": request_id,
+        "content-type": "application/x-amz-json-1.1",
+        "content-length": str(len(body)),
+    }
+    http = AWSResponse("https://events.amazonaws.com/", status, headers, None)
+    http._content = body
+    parser = getattr(_parser, "json", None)
+    if parser is None:
+        parser = _parser.json = JSONParser()
+    parsed = parser.parse(
+        {"status_code": status, "headers": headers, "body": body}, operation_model.output_shape
+    )
+    parsed["ResponseMetadata"]["RetryAttempts"] = 0
+    return http, parsed

@@ -1,0 +1,176 @@
+"""``mock_events``: one object that is decorator, context manager and the test's handle on the mock."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import unittest
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, overload
+
+from . import interceptor, quotas as quotas_mod
+from .clock import Clock
+from .service import Backend
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class EventsMock:
+    """A simulated EventBridge. Active between ``start()`` and ``stop()``, in a ``with`` block,
+    or around each call of a function or test it decorates; each activation starts empty."""
+
+    def __init__(
+        self,
+        *,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        quotas: Mapping[str, int] | None = None,
+    ) -> None:
+        if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
+            raise ValueError(f"account_id must be 12 digits, not {account_id!r}")
+        self.region = region
+        self.account_id = account_id
+        self.quotas = quotas_mod.resolve(quotas)
+        self.backend = self._new_backend()
+        self._active = False
+
+    def _new_backend(self) -> Backend:
+        return Backend(
+            default_account=self.account_id,
+            default_region=self.region,
+            quotas=dict(self.quotas),
+        )
+
+    # -- activation ---------------------------------------------------------------------
+    def start(self) -> EventsMock:
+        """Activate with empty state."""
+        if self._active:
+            raise RuntimeError("this mock is already active")
+        self.backend = self._new_backend()
+        self._active = True
+        interceptor.activate(self)
+        return self
+
+    def stop(self) -> None:
+        """Deactivate; the state stays readable until the next start."""
+        if self._active:
+            self._active = False
+            interceptor.deactivate(self)
+
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    def __enter__(self) -> EventsMock:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @overload
+    def __call__(self, target: type) -> type: ...
+    @overload
+    def __call__(self, target: F) -> F: ...
+    def __call__(self, target: Any) -> Any:
+        if isinstance(target, type):
+            return self._decorate_class(target)
+        return self._decorate_function(target)
+
+    def _fresh(self) -> EventsMock:
+        return EventsMock(region=self.region, account_id=self.account_id, quotas=self.quotas)
+
+    def _decorate_function(self, func: F) -> F:
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                with self._fresh():
+                    return await func(*args, **kwargs)
+
+            return run_async  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with self._fresh():
+                return func(*args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    def _decorate_class(self, cls: type) -> type:
+        if issubclass(cls, unittest.TestCase):
+            original_setup = cls.setUp
+            make = self._fresh
+
+            def setUp(test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+                mock = make().start()
+                test.addCleanup(mock.stop)
+                original_setup(test)
+
+            cls.setUp = setUp  # type: ignore[method-assign]
+            return cls
+        if hasattr(cls, "setup_method"):
+            return self._decorate_setup_method(cls)
+        for name, attr in list(vars(cls).items()):
+            if name.startswith("test") and callable(attr):
+                setattr(cls, name, self._decorate_function(attr))
+        return cls
+
+    def _decorate_setup_method(self, cls: type) -> type:
+        original_setup = cls.setup_method  # type: ignore[attr-defined]
+        original_teardown = getattr(cls, "teardown_method", None)
+        make = self._fresh
+
+        def setup_method(test: Any, method: Any = None) -> None:
+            test._mock_events_active = make().start()
+            original_setup(test, method)
+
+        def teardown_method(test: Any, method: Any = None) -> None:
+            try:
+                if original_teardown is not None:
+                    original_teardown(test, method)
+            finally:
+                test._mock_events_active.stop()
+
+        cls.setup_method = setup_method  # type: ignore[attr-defined]
+        cls.teardown_method = teardown_method  # type: ignore[attr-defined]
+        return cls
+
+    # -- inspection and control ------------------------------------------------------------
+    @property
+    def clock(self) -> Clock:
+        """The time the mock reads: follows real time until a test sets, freezes or advances it."""
+        return self.backend.clock
+
+    def reset(self) -> None:
+        """Forget every resource, event and delivery; the mock stays active."""
+        clock = self.backend.clock
+        self.backend = self._new_backend()
+        self.backend.clock = clock
+
+    def snapshot(self, account_id: str | None = None, region: str | None = None) -> dict[str, Any]:
+        """The resources stored for one account and region, as plain data (a copy)."""
+        from .snapshot import snapshot
+
+        return snapshot(self.backend, account_id or self.account_id, region or self.region)
+
+
+@overload
+def mock_events(func: F, /) -> F: ...
+@overload
+def mock_events(
+    *,
+    region: str = DEFAULT_REGION,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+    quotas: Mapping[str, int] | None = None,
+) -> EventsMock: ...
+def mock_events(func: Any = None, /, **options: Any) -> Any:
+    """Simulate EventBridge: ``@mock_events``, ``@mock_events(...)``, ``with mock_events() as m``."""
+    if func is not None:
+        return EventsMock(**options)(func)
+    return EventsMock(**options)
+
+
+__all__ = ["EventsMock", "mock_events"]

@@ -1,0 +1,31 @@
+"""AWS's service quotas that the mock enforces, by the names tests use to change them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+DEFAULTS: dict[str, int] = {
+    "event_buses": 100,
+    "rules_per_event_bus": 300,
+    "targets_per_rule": 5,
+    "event_pattern_size": 2048,
+    "policy_size": 10240,
+    "tags_per_resource": 50,
+    "active_replays": 10,
+    "connections": 3000,
+    "api_destinations": 3000,
+    "endpoints": 100,
+}
+
+
+def resolve(overrides: Mapping[str, int] | None) -> dict[str, int]:
+    """AWS's defaults with ``overrides`` applied; unknown names are refused."""
+    quotas = dict(DEFAULTS)
+    for name, value in (overrides or {}).items():
+        if name not in DEFAULTS:
+            known = ", ".join(sorted(DEFAULTS))
+            raise ValueError(f"unknown quota {name!r}; known quotas: {known}")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"quota {name!r} must be a non-negative integer, not {value!r}")
+        quotas[name] = value
+    return quotas

@@ -1,0 +1,86 @@
+"""Requests are checked against the model's input shapes on the server side, as AWS does."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import error_of
+
+
+def test_pattern_violation_names_the_member_with_a_one_based_index(events):
+    events.put_rule(Name="r", EventPattern='{"source":["a"]}')
+    with pytest.raises(ClientError) as excinfo:
+        events.put_targets(Rule="r", Targets=[{"Id": "!@#$@!#$", "Arn": "arn:aws:sqs:us-east-1:123456789012:q"}])
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "1 validation error detected: Value '!@#$@!#$' at 'targets.1.member.id' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+",
+    )
+
+
+def test_maximum_length_is_checked(events):
+    with pytest.raises(ClientError) as excinfo:
+        events.put_rule(Name="r" * 65, EventPattern='{"source":["a"]}')
+    assert error_of(excinfo)[1] == (
+        "1 validation error detected: Value '" + "r" * 65 + "' at 'name' failed to satisfy constraint: "
+        "Member must have length less than or equal to 64"
+    )
+
+
+def test_several_violations_are_counted_and_joined(events):
+    with pytest.raises(ClientError) as excinfo:
+        events.create_connection(
+            Name="Invalid Name With Spaces!" * 3,
+            AuthorizationType="INVALID",
+            AuthParameters={"BasicAuthParameters": {"Username": "u", "Password": "p"}},
+        )
+    code, message = error_of(excinfo)
+    assert code == "ValidationException"
+    assert message.startswith("3 validation errors detected: Value 'Invalid Name With Spaces!")
+    assert "at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern" in message
+    assert "Member must have length less than or equal to 64; " in message
+    assert message.endswith(
+        "Value 'INVALID' at 'authorizationType' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [BASIC, OAUTH_CLIENT_CREDENTIALS, API_KEY]"
+    )
+
+
+def test_integer_range_is_checked(events):
+    with pytest.raises(ClientError) as excinfo:
+        events.list_rules(Limit=1000)
+    assert error_of(excinfo)[1].endswith(
+        "at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100"
+    )
+    assert "Value '1000'" in error_of(excinfo)[1]
+
+
+def test_more_than_ten_put_events_entries_is_a_whole_call_error(events):
+    entry = {"Source": "s", "DetailType": "d", "Detail": "{}"}
+    with pytest.raises(ClientError) as excinfo:
+        events.put_events(Entries=[entry] * 11)
+    code, message = error_of(excinfo)
+    assert code == "ValidationException"
+    assert message.startswith("1 validation error detected: Value '[PutEventsRequestEntry(time=null, source=s, ")
+    assert message.endswith("at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10")
+
+
+def test_nested_structure_members_are_checked(events):
+    events.put_rule(Name="r", EventPattern='{"source":["a"]}')
+    with pytest.raises(ClientError) as excinfo:
+        events.put_targets(Rule="r", Targets=[{
+            "Id": "t", "Arn": "arn:aws:sqs:us-east-1:123456789012:q",
+            "RetryPolicy": {"MaximumRetryAttempts": 186},
+        }])
+    assert "at 'targets.1.member.retryPolicy.maximumRetryAttempts'" in error_of(excinfo)[1]
+
+
+def test_a_refused_request_changes_nothing(events, events_mock):
+    events.put_rule(Name="r", EventPattern='{"source":["a"]}')
+    before = events_mock.snapshot()
+    with pytest.raises(ClientError):
+        events.put_targets(Rule="r", Targets=[
+            {"Id": "good", "Arn": "arn:aws:sqs:us-east-1:123456789012:q"},
+            {"Id": "bad", "Arn": "arn:aws:sqs:us-east-1:123456789012:q", "Input": "{", "InputPath": "$"},
+        ])
+    assert events_mock.snapshot() == before
