@@ -106,8 +106,11 @@ def _field_order(item: tuple[str, _Field]) -> tuple[int, int]:
     return (1 if (f.leaf or f.exists_false or f.exists_true) else 0, len(f.leaf))
 
 
-def compile(pattern: str | dict) -> Pattern:  # noqa: A001 - the public name others code against
-    """Compile an event pattern, raising PatternError with AWS's message when AWS would refuse it."""
+def compile(pattern: str | dict, *, max_length: int = MAX_PATTERN_LENGTH) -> Pattern:  # noqa: A001
+    """Compile an event pattern, raising PatternError with AWS's message when AWS would refuse it.
+
+    ``max_length`` is the event pattern size quota (AWS's default: 2,048 characters).
+    """
     try:
         if isinstance(pattern, str):
             text = pattern
@@ -115,9 +118,9 @@ def compile(pattern: str | dict) -> Pattern:  # noqa: A001 - the public name oth
             text = json.dumps(pattern, allow_nan=False, ensure_ascii=False)
     except (TypeError, ValueError, RecursionError) as e:
         raise PatternError(f"{_PREFIX}{e}") from None
-    if len(text) > MAX_PATTERN_LENGTH:
+    if len(text) > max_length:
         raise PatternError(f"{_PREFIX}Event pattern length {len(text)} exceeds the maximum of "
-                           f"{MAX_PATTERN_LENGTH} characters")
+                           f"{max_length} characters")
     try:
         branches = _Compiler(text).run()
         _check_limits(branches)

@@ -1,0 +1,121 @@
+"""Event buses: CreateEventBus, DescribeEventBus, UpdateEventBus, DeleteEventBus, ListEventBuses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import lookup, pagination
+from ..errors import already_exists, limit_exceeded, not_found, validation
+from ..resources import EventBus
+from ..service import Context, operation
+from .tags import tags_from_request
+
+def _settings(bus: EventBus) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if bus.description is not None:
+        out["Description"] = bus.description
+    if bus.kms_key_identifier is not None:
+        out["KmsKeyIdentifier"] = bus.kms_key_identifier
+    if bus.dead_letter_config is not None:
+        out["DeadLetterConfig"] = bus.dead_letter_config
+    if bus.log_config is not None:
+        out["LogConfig"] = bus.log_config
+    return out
+
+
+def describe(bus: EventBus) -> dict[str, Any]:
+    out: dict[str, Any] = {"Name": bus.name, "Arn": bus.arn}
+    out.update(_settings(bus))
+    if bus.policy is not None:
+        out["Policy"] = json.dumps(bus.policy, separators=(",", ":"))
+    out["CreationTime"] = bus.creation_time
+    out["LastModifiedTime"] = bus.last_modified_time
+    return out
+
+
+@operation("CreateEventBus")
+def create_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    state = ctx.state
+    name = params["Name"]
+    source_name = params.get("EventSourceName")
+    if source_name is not None:
+        if source_name != name:
+            raise validation("Event bus name must match the event source name.")
+        source = state.event_sources.get(source_name)
+        if source is None:
+            raise not_found(f"Event source {source_name} does not exist.")
+    elif "/" in name:
+        raise validation("Event bus name must not contain '/'.")
+    if name in state.buses:
+        raise already_exists(f"Event bus {name} already exists.")
+    if len(state.buses) >= ctx.backend.quotas["event_buses"]:
+        raise limit_exceeded()
+    tags = tags_from_request(ctx, params.get("Tags", []))
+    bus = state.add_bus(
+        name,
+        ctx.now(),
+        description=params.get("Description"),
+        kms_key_identifier=params.get("KmsKeyIdentifier"),
+        dead_letter_config=params.get("DeadLetterConfig"),
+        log_config=params.get("LogConfig"),
+        event_source_name=source_name,
+        tags=tags,
+    )
+    out: dict[str, Any] = {"EventBusArn": bus.arn}
+    out.update(_settings(bus))
+    return out
+
+
+@operation("DescribeEventBus")
+def describe_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return describe(lookup.bus(ctx, params.get("Name")))
+
+
+@operation("UpdateEventBus")
+def update_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    bus = lookup.bus(ctx, params.get("Name"))
+    if "Description" in params:
+        bus.description = params["Description"]
+    if "KmsKeyIdentifier" in params:
+        bus.kms_key_identifier = params["KmsKeyIdentifier"] or None
+    if "DeadLetterConfig" in params:
+        bus.dead_letter_config = params["DeadLetterConfig"] or None
+    if "LogConfig" in params:
+        bus.log_config = params["LogConfig"] or None
+    bus.last_modified_time = ctx.now()
+    out: dict[str, Any] = {"Arn": bus.arn, "Name": bus.name}
+    out.update(_settings(bus))
+    return out
+
+
+@operation("DeleteEventBus")
+def delete_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    name = params["Name"]
+    if name == "default":
+        raise validation("Cannot delete event bus default.")
+    bus = ctx.state.buses.pop(name, None)
+    if bus is not None:
+        for rule in bus.rules.values():
+            if rule.timer is not None:
+                rule.timer.cancel()
+    return {}
+
+
+@operation("ListEventBuses")
+def list_event_buses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    prefix = params.get("NamePrefix", "")
+    buses = [b for b in ctx.state.buses.values() if b.name.startswith(prefix)]
+    chunk, token = pagination.page(buses, params, key=lambda b: b.name)
+    items = []
+    for bus in chunk:
+        item = {"Name": bus.name, "Arn": bus.arn}
+        if bus.description is not None:
+            item["Description"] = bus.description
+        if bus.policy is not None:
+            item["Policy"] = json.dumps(bus.policy, separators=(",", ":"))
+        item["CreationTime"] = bus.creation_time
+        item["LastModifiedTime"] = bus.last_modified_time
+        items.append(item)
+    return pagination.with_token({"EventBuses": items}, token)
+

@@ -1,0 +1,65 @@
+"""Event bus policies: PutPermission, RemovePermission (DescribeEventBus shows the Policy)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import lookup, permissions
+from ..errors import ServiceError, not_found, validation
+from ..service import Context, operation
+
+
+def _size(policy: dict[str, Any]) -> int:
+    return len(json.dumps(policy, separators=(",", ":")))
+
+
+@operation("PutPermission")
+def put_permission(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    bus = lookup.bus(ctx, params.get("EventBusName"))
+    if "Policy" in params:
+        try:
+            policy = json.loads(params["Policy"])
+        except ValueError:
+            raise validation("Policy is not valid JSON.") from None
+        if not isinstance(policy, dict) or not isinstance(policy.get("Statement", []), (list, dict)):
+            raise validation("Policy is not valid.")
+    else:
+        missing = [k for k in ("Action", "Principal", "StatementId") if not params.get(k)]
+        if missing:
+            raise validation(
+                "Parameter(s) Action, Principal and StatementId must be specified when Policy is not."
+            )
+        policy = dict(bus.policy or {"Version": permissions.POLICY_VERSION, "Statement": []})
+        statements = [s for s in policy["Statement"] if s.get("Sid") != params["StatementId"]]
+        statements.append(
+            permissions.statement(
+                bus, params["StatementId"], params["Action"], params["Principal"], params.get("Condition")
+            )
+        )
+        policy["Statement"] = statements
+    if _size(policy) > ctx.backend.quotas["policy_size"]:
+        raise ServiceError(
+            "PolicyLengthExceededException", "Policy size would be larger than the maximum allowed."
+        )
+    bus.policy = policy
+    return {}
+
+
+@operation("RemovePermission")
+def remove_permission(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    bus = lookup.bus(ctx, params.get("EventBusName"))
+    if params.get("RemoveAllPermissions"):
+        bus.policy = None
+        return {}
+    sid = params.get("StatementId")
+    if not sid:
+        raise validation("Parameter StatementId must be specified when RemoveAllPermissions is not true.")
+    statements = (bus.policy or {}).get("Statement", [])
+    kept = [s for s in statements if s.get("Sid") != sid]
+    if len(kept) == len(statements):
+        raise not_found("Statement with the provided id does not exist.")
+    policy = dict(bus.policy or {})
+    policy["Statement"] = kept
+    bus.policy = policy if kept else None
+    return {}

@@ -1,0 +1,171 @@
+"""Rules: PutRule, DescribeRule, DeleteRule, EnableRule, DisableRule, ListRules, ListRuleNamesByTarget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import arns, lookup, pagination, patterns, scheduler
+from ..errors import ServiceError, limit_exceeded, validation
+from ..resources import EventBus, Rule
+from ..schedule import ScheduleError, parse as parse_schedule
+from ..service import Context, operation
+from .tags import tags_from_request
+
+ENABLED_STATES = ("ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
+
+
+def compile_pattern(ctx: Context, text: str) -> patterns.Pattern:
+    """The compiled pattern, or AWS's InvalidEventPatternException."""
+    try:
+        return patterns.compile(text, max_length=ctx.backend.quotas["event_pattern_size"])
+    except patterns.PatternError as error:
+        raise ServiceError("InvalidEventPatternException", error.message) from None
+
+
+def describe(rule: Rule, *, created_by: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {"Name": rule.name, "Arn": rule.arn}
+    if rule.event_pattern is not None:
+        out["EventPattern"] = rule.event_pattern
+    if rule.schedule_expression is not None:
+        out["ScheduleExpression"] = rule.schedule_expression
+    out["State"] = rule.state
+    if rule.description is not None:
+        out["Description"] = rule.description
+    if rule.role_arn is not None:
+        out["RoleArn"] = rule.role_arn
+    if rule.managed_by is not None:
+        out["ManagedBy"] = rule.managed_by
+    out["EventBusName"] = rule.bus_name
+    if created_by:
+        out["CreatedBy"] = rule.created_by
+    return out
+
+
+def put_rule(
+    ctx: Context,
+    bus: EventBus,
+    params: dict[str, Any],
+    *,
+    managed_by: str | None = None,
+) -> Rule:
+    """Create or wholly replace a rule on ``bus`` (targets and tags of an existing rule are kept)."""
+    name = params["Name"]
+    pattern_text = params.get("EventPattern")
+    schedule_text = params.get("ScheduleExpression")
+    if pattern_text is None and schedule_text is None:
+        raise validation("Parameter(s) EventPattern or ScheduleExpression must be specified.")
+    schedule = None
+    if schedule_text is not None:
+        if bus.name != "default":
+            raise validation("ScheduleExpression is supported only on the default event bus.")
+        try:
+            schedule = parse_schedule(schedule_text)
+        except ScheduleError:
+            raise validation("Parameter ScheduleExpression is not valid.") from None
+    pattern = compile_pattern(ctx, pattern_text) if pattern_text is not None else None
+    existing = bus.rules.get(name)
+    if existing is not None and managed_by is None:
+        lookup.refuse_managed(existing)
+    if existing is None and len(bus.rules) >= ctx.backend.quotas["rules_per_event_bus"]:
+        raise limit_exceeded()
+    state = params.get("State") or "ENABLED"
+    if existing is None:
+        rule = Rule(
+            name=name,
+            arn=arns.rule_arn(bus.region, bus.account, bus.name, name),
+            bus_name=bus.name,
+            created_by=ctx.account,
+            tags=tags_from_request(ctx, params.get("Tags", [])),
+        )
+        bus.rules[name] = rule
+    else:
+        rule = existing
+    restart = (
+        existing is None
+        or not existing.enabled
+        or existing.schedule_expression != schedule_text
+    )
+    rule.event_pattern = pattern_text
+    rule.pattern = pattern
+    rule.schedule_expression = schedule_text
+    rule.schedule = schedule
+    rule.state = state
+    rule.description = params.get("Description")
+    rule.role_arn = params.get("RoleArn")
+    rule.managed_by = managed_by
+    bus.put_rule_pattern(rule)
+    scheduler.sync_rule(ctx.backend, rule, restart=restart)
+    return rule
+
+
+@operation("PutRule")
+def put_rule_operation(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    bus = lookup.bus(ctx, params.get("EventBusName"))
+    rule = put_rule(ctx, bus, params)
+    return {"RuleArn": rule.arn}
+
+
+@operation("DescribeRule")
+def describe_rule(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return describe(lookup.rule(ctx, params["Name"], params.get("EventBusName")))
+
+
+def delete_rule(bus: EventBus, rule: Rule) -> None:
+    del bus.rules[rule.name]
+    bus.index.remove(rule.name)
+    if rule.timer is not None:
+        rule.timer.cancel()
+        rule.timer = None
+
+
+@operation("DeleteRule")
+def delete_rule_operation(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    bus = lookup.bus(ctx, params.get("EventBusName"))
+    rule = bus.rules.get(params["Name"])
+    if rule is None:
+        return {}
+    lookup.refuse_managed(rule, force=bool(params.get("Force")))
+    if rule.targets:
+        raise validation("Rule can't be deleted since it has targets.")
+    delete_rule(bus, rule)
+    return {}
+
+
+def _set_state(ctx: Context, params: dict[str, Any], state: str) -> dict[str, Any]:
+    rule = lookup.rule(ctx, params["Name"], params.get("EventBusName"))
+    lookup.refuse_managed(rule)
+    was_enabled = rule.enabled
+    rule.state = state
+    if rule.enabled != was_enabled:
+        scheduler.sync_rule(ctx.backend, rule, restart=True)
+    return {}
+
+
+@operation("EnableRule")
+def enable_rule(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return _set_state(ctx, params, "ENABLED")
+
+
+@operation("DisableRule")
+def disable_rule(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return _set_state(ctx, params, "DISABLED")
+
+
+@operation("ListRules")
+def list_rules(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    bus = lookup.bus(ctx, params.get("EventBusName"))
+    prefix = params.get("NamePrefix", "")
+    rules = [r for r in bus.rules.values() if r.name.startswith(prefix)]
+    chunk, token = pagination.page(rules, params, key=lambda r: r.name)
+    return pagination.with_token(
+        {"Rules": [describe(r, created_by=False) for r in chunk]}, token
+    )
+
+
+@operation("ListRuleNamesByTarget")
+def list_rule_names_by_target(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    bus = lookup.bus(ctx, params.get("EventBusName"))
+    arn = params["TargetArn"]
+    names = [r.name for r in bus.rules.values() if any(t.arn == arn for t in r.targets.values())]
+    chunk, token = pagination.page(names, params, key=lambda n: n)
+    return pagination.with_token({"RuleNames": chunk}, token)

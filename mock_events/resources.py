@@ -1,0 +1,118 @@
+"""The resources one account holds in one region: buses with their rules and targets, and the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from . import arns
+from .patterns import Pattern, RuleIndex
+
+if TYPE_CHECKING:
+    from .schedule import Schedule
+    from .transform import TargetInput
+
+
+@dataclass(eq=False)
+class Target:
+    """A target as PutTargets stored it (``spec``, the request's Target) and its compiled input."""
+
+    spec: dict[str, Any]
+    input: TargetInput
+
+    @property
+    def id(self) -> str:
+        return self.spec["Id"]
+
+    @property
+    def arn(self) -> str:
+        return self.spec["Arn"]
+
+
+@dataclass(eq=False)
+class Rule:
+    name: str
+    arn: str
+    bus_name: str
+    created_by: str
+    state: str = "ENABLED"
+    event_pattern: str | None = None
+    pattern: Pattern | None = None
+    schedule_expression: str | None = None
+    schedule: Schedule | None = None
+    description: str | None = None
+    role_arn: str | None = None
+    managed_by: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    targets: dict[str, Target] = field(default_factory=dict)
+    schedule_anchor: datetime | None = None
+    timer: Any = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.state != "DISABLED"
+
+    @property
+    def account(self) -> str:
+        """The account that owns the rule's bus."""
+        return self.arn.split(":", 5)[4]
+
+
+@dataclass(eq=False)
+class EventBus:
+    name: str
+    arn: str
+    account: str
+    region: str
+    creation_time: datetime
+    last_modified_time: datetime
+    description: str | None = None
+    kms_key_identifier: str | None = None
+    dead_letter_config: dict[str, Any] | None = None
+    log_config: dict[str, Any] | None = None
+    policy: dict[str, Any] | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
+    index: RuleIndex = field(default_factory=RuleIndex)
+    event_source_name: str | None = None
+
+    def put_rule_pattern(self, rule: Rule) -> None:
+        if rule.pattern is None:
+            self.index.remove(rule.name)
+        else:
+            self.index.add(rule.name, rule.pattern)
+
+
+class RegionState:
+    """Everything one account has in one region."""
+
+    def __init__(self, account: str, region: str, now: datetime) -> None:
+        self.account = account
+        self.region = region
+        self.buses: dict[str, EventBus] = {}
+        self.archives: dict[str, Any] = {}
+        self.replays: dict[str, Any] = {}
+        self.connections: dict[str, Any] = {}
+        self.api_destinations: dict[str, Any] = {}
+        self.endpoints: dict[str, Any] = {}
+        self.partner_event_sources: dict[str, Any] = {}
+        self.event_sources: dict[str, Any] = {}
+        self.add_bus("default", now)
+
+    def add_bus(self, name: str, now: datetime, **fields: Any) -> EventBus:
+        bus = EventBus(
+            name=name,
+            arn=arns.bus_arn(self.region, self.account, name),
+            account=self.account,
+            region=self.region,
+            creation_time=now,
+            last_modified_time=now,
+            **fields,
+        )
+        self.buses[name] = bus
+        return bus
+
+    @property
+    def default_bus(self) -> EventBus:
+        return self.buses["default"]

@@ -1,0 +1,158 @@
+"""Rules."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import error_of
+from mock_events import mock_events
+
+PATTERN = '{"source":["orders"]}'
+QUEUE = "arn:aws:sqs:us-east-1:123456789012:q"
+
+
+def test_rule_arn_on_the_default_bus(events):
+    assert events.put_rule(Name="r", EventPattern=PATTERN)["RuleArn"] == "arn:aws:events:us-east-1:123456789012:rule/r"
+
+
+def test_rule_arn_on_a_custom_bus_names_the_bus(events):
+    events.create_event_bus(Name="orders")
+    arn = events.put_rule(Name="r", EventPattern=PATTERN, EventBusName="orders")["RuleArn"]
+    assert arn == "arn:aws:events:us-east-1:123456789012:rule/orders/r"
+
+
+def test_describe_shows_what_was_put_and_enabled_by_default(events):
+    events.put_rule(Name="r", EventPattern=PATTERN, Description="d")
+    rule = events.describe_rule(Name="r")
+    assert {k: v for k, v in rule.items() if k != "ResponseMetadata"} == {
+        "Name": "r", "Arn": "arn:aws:events:us-east-1:123456789012:rule/r", "EventPattern": PATTERN,
+        "State": "ENABLED", "Description": "d", "EventBusName": "default", "CreatedBy": "123456789012",
+    }
+
+
+def test_put_again_replaces_every_field_and_keeps_targets(events):
+    events.put_rule(Name="r", EventPattern=PATTERN, Description="d", RoleArn="arn:aws:iam::123456789012:role/x")
+    events.put_targets(Rule="r", Targets=[{"Id": "t", "Arn": QUEUE}])
+    arn = events.put_rule(Name="r", EventPattern='{"source":["other"]}')["RuleArn"]
+    rule = events.describe_rule(Name="r")
+    assert rule["Arn"] == arn and rule["EventPattern"] == '{"source":["other"]}'
+    assert "Description" not in rule and "RoleArn" not in rule
+    assert len(events.list_targets_by_rule(Rule="r")["Targets"]) == 1
+
+
+def test_rule_needs_a_pattern_or_a_schedule(events):
+    with pytest.raises(ClientError) as excinfo:
+        events.put_rule(Name="r")
+    assert error_of(excinfo) == ("ValidationException", "Parameter(s) EventPattern or ScheduleExpression must be specified.")
+
+
+def test_schedules_only_on_the_default_bus(events):
+    events.create_event_bus(Name="b")
+    with pytest.raises(ClientError) as excinfo:
+        events.put_rule(Name="r", EventBusName="b", ScheduleExpression="rate(1 minute)")
+    assert error_of(excinfo) == ("ValidationException", "ScheduleExpression is supported only on the default event bus.")
+
+
+def test_invalid_pattern_is_refused_with_invalid_event_pattern_exception(events):
+    with pytest.raises(events.exceptions.InvalidEventPatternException) as excinfo:
+        events.put_rule(Name="r", EventPattern='{"source": "a"}')
+    assert error_of(excinfo)[1].startswith('Event pattern is not valid. Reason: "source" must be an object or an array')
+
+
+def test_rule_on_unknown_bus(events):
+    with pytest.raises(ClientError) as excinfo:
+        events.put_rule(Name="r", EventPattern=PATTERN, EventBusName="nope")
+    assert error_of(excinfo) == ("ResourceNotFoundException", "Event bus nope does not exist.")
+
+
+def test_rules_per_bus_quota():
+    with mock_events(quotas={"rules_per_event_bus": 2}):
+        client = boto3.client("events", region_name="us-east-1")
+        client.put_rule(Name="a", EventPattern=PATTERN)
+        client.put_rule(Name="b", EventPattern=PATTERN)
+        client.put_rule(Name="b", EventPattern=PATTERN)  # an update is not a new rule
+        with pytest.raises(ClientError) as excinfo:
+            client.put_rule(Name="c", EventPattern=PATTERN)
+        assert error_of(excinfo)[0] == "LimitExceededException"
+
+
+def test_default_quota_is_300_rules_per_bus(events):
+    for i in range(300):
+        events.put_rule(Name=f"r{i}", EventPattern=PATTERN)
+    with pytest.raises(ClientError) as excinfo:
+        events.put_rule(Name="one-too-many", EventPattern=PATTERN)
+    assert error_of(excinfo) == ("LimitExceededException", "The requested resource exceeds the maximum number allowed.")
+
+
+def test_describe_unknown_rule(events):
+    with pytest.raises(ClientError) as excinfo:
+        events.describe_rule(Name="nope")
+    assert error_of(excinfo) == ("ResourceNotFoundException", "Rule nope does not exist on EventBus default.")
+
+
+def test_delete_refused_while_targets_remain(events):
+    events.put_rule(Name="r", EventPattern=PATTERN)
+    events.put_targets(Rule="r", Targets=[{"Id": "t", "Arn": QUEUE}])
+    with pytest.raises(ClientError) as excinfo:
+        events.delete_rule(Name="r")
+    assert error_of(excinfo) == ("ValidationException", "Rule can't be deleted since it has targets.")
+
+
+def test_delete_unknown_rule_succeeds_but_unknown_bus_does_not(events):
+    events.delete_rule(Name="nope")
+    with pytest.raises(ClientError) as excinfo:
+        events.delete_rule(Name="nope", EventBusName="no-bus")
+    assert error_of(excinfo)[0] == "ResourceNotFoundException"
+
+
+def test_disable_and_enable(events):
+    events.put_rule(Name="r", EventPattern=PATTERN)
+    events.disable_rule(Name="r")
+    assert events.describe_rule(Name="r")["State"] == "DISABLED"
+    events.enable_rule(Name="r")
+    assert events.describe_rule(Name="r")["State"] == "ENABLED"
+
+
+def test_put_rule_with_state_disabled(events):
+    events.put_rule(Name="r", EventPattern=PATTERN, State="DISABLED")
+    assert events.describe_rule(Name="r")["State"] == "DISABLED"
+
+
+def test_list_rules_omits_created_by_and_filters_by_literal_prefix(events):
+    events.put_rule(Name="a.x", EventPattern=PATTERN)
+    events.put_rule(Name="abx", EventPattern=PATTERN)
+    rules = events.list_rules(NamePrefix="a.")["Rules"]
+    assert [r["Name"] for r in rules] == ["a.x"]
+    assert "CreatedBy" not in rules[0] and rules[0]["EventBusName"] == "default"
+
+
+def test_list_rule_names_by_target(events):
+    for name in ("a", "b", "c"):
+        events.put_rule(Name=name, EventPattern=PATTERN)
+    events.put_targets(Rule="a", Targets=[{"Id": "t", "Arn": QUEUE}])
+    events.put_targets(Rule="c", Targets=[{"Id": "t", "Arn": QUEUE}])
+    assert events.list_rule_names_by_target(TargetArn=QUEUE)["RuleNames"] == ["a", "c"]
+    assert events.list_rule_names_by_target(TargetArn=QUEUE + "x")["RuleNames"] == []
+
+
+def test_paginators_walk_every_rule(events):
+    for i in range(7):
+        events.put_rule(Name=f"r{i}", EventPattern=PATTERN)
+    pages = list(events.get_paginator("list_rules").paginate(PaginationConfig={"PageSize": 3}))
+    assert [len(p["Rules"]) for p in pages] == [3, 3, 1]
+
+
+def test_last_page_has_no_token(events):
+    for i in range(6):
+        events.put_rule(Name=f"r{i}", EventPattern=PATTERN)
+    first = events.list_rules(Limit=3)
+    second = events.list_rules(Limit=5, NextToken=first["NextToken"])
+    assert len(second["Rules"]) == 3 and "NextToken" not in second
+
+
+def test_an_invalid_token_is_refused(events):
+    with pytest.raises(ClientError) as excinfo:
+        events.list_rules(NextToken="garbage")
+    assert error_of(excinfo)[0] == "InvalidToken"
