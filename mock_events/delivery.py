@@ -1,0 +1,345 @@
+"""Delivery: an event on a bus goes through the bus's rules to their targets, and is recorded.
+
+Delivery is synchronous: when the call that caused it returns, every delivery, retry and callback
+it caused has happened. Targets that are event buses forward the event, where that bus's rules
+apply in turn; targets that are archives store it. Everything else is recorded as a ``Delivery``
+that tests read, and handed to the callbacks registered for the target's ARN.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from . import arns, permissions
+
+if TYPE_CHECKING:
+    from .resources import EventBus, Rule, Target
+    from .service import Backend
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+DEFAULT_MAX_RETRIES = 185
+DEFAULT_MAX_AGE = 86400
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One event (or its transformed input) that reached one target."""
+
+    target_arn: str
+    target_id: str
+    rule_arn: str
+    event: dict[str, Any]
+    payload: str
+    time: datetime
+    attempt: int = 1
+    error: str | None = None
+    """For a dead-letter delivery: why the target failed."""
+    http_request: dict[str, Any] | None = None
+    """For an API destination: the request a real call would send."""
+
+    def json(self) -> Any:
+        """The payload parsed as JSON."""
+        return json.loads(self.payload)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A delivery attempt that failed, or an event that was dropped or dead-lettered."""
+
+    target_arn: str
+    target_id: str
+    rule_arn: str
+    event: dict[str, Any]
+    error: str
+    attempt: int
+    outcome: str
+    """``retried``, ``dead-lettered`` or ``dropped``."""
+    time: datetime
+
+
+Callback = Callable[[Delivery], Any]
+Sink = Callable[["Backend", "Rule", "Target", dict[str, Any]], None]
+
+
+@dataclass
+class DeliveryLog:
+    """What the tests read: deliveries, failures, events put on buses, and target callbacks."""
+
+    deliveries: list[Delivery] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    callbacks: dict[str, list[Callback]] = field(default_factory=dict)
+    limit: int | None = None
+
+    def _append(self, items: list[Any], item: Any) -> None:
+        items.append(item)
+        if self.limit is not None and len(items) > self.limit:
+            del items[: len(items) - self.limit]
+
+    def clear(self) -> None:
+        self.deliveries.clear()
+        self.failures.clear()
+        self.events.clear()
+
+
+# Targets handled inside the mock, by the ARN's resource type (``event-bus``, ``archive``, ...).
+SINKS: dict[str, Sink] = {}
+
+
+def format_time(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime(TIME_FORMAT)
+
+
+def envelope(
+    *,
+    event_id: str,
+    detail_type: str,
+    source: str,
+    account: str,
+    time: datetime,
+    region: str,
+    resources: list[str],
+    detail: Any,
+    replay_name: str | None = None,
+) -> dict[str, Any]:
+    """The event as targets receive it, in AWS's key order."""
+    event: dict[str, Any] = {
+        "version": "0",
+        "id": event_id,
+        "detail-type": detail_type,
+        "source": source,
+        "account": account,
+        "time": format_time(time),
+        "region": region,
+    }
+    if replay_name is not None:
+        event["replay-name"] = replay_name
+    event["resources"] = resources
+    event["detail"] = detail
+    return event
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
+def publish(
+    backend: Backend,
+    bus: EventBus,
+    event: dict[str, Any],
+    *,
+    rule_filter: Iterable[str] | None = None,
+    visited: frozenset[str] = frozenset(),
+) -> None:
+    """Route ``event`` through the enabled rules of ``bus`` that match it."""
+    log = backend.log
+    log._append(log.events, (bus.arn, event))
+    names = bus.index.match(event)
+    if not names:
+        return
+    allowed = set(rule_filter) if rule_filter is not None else None
+    visited = visited | {bus.arn}
+    # Rules in the order they were put, so deliveries are reproducible.
+    for rule in [r for r in bus.rules.values() if r.name in names]:
+        if not rule.enabled:
+            continue
+        if allowed is not None and rule.arn not in allowed:
+            continue
+        if "replay-name" in event and rule.managed_by is not None:
+            continue
+        deliver_to_targets(backend, rule, event, visited=visited)
+
+
+def deliver_to_targets(
+    backend: Backend,
+    rule: Rule,
+    event: dict[str, Any],
+    *,
+    visited: frozenset[str] = frozenset(),
+) -> None:
+    for target in list(rule.targets.values()):
+        deliver(backend, rule, target, event, visited=visited)
+
+
+def deliver(
+    backend: Backend,
+    rule: Rule,
+    target: Target,
+    event: dict[str, Any],
+    *,
+    visited: frozenset[str] = frozenset(),
+) -> None:
+    """Deliver one event to one target: forward, store, or record and call back, with retries."""
+    now = backend.clock.now()
+    parts = arns.parse(target.arn)
+    kind = parts["resource"].split("/", 1)[0] if parts and parts["service"] == "events" else ""
+    if kind == "event-bus":
+        forward(backend, rule, target, event, visited)
+        return
+    sink = SINKS.get(kind)
+    if sink is not None:
+        sink(backend, rule, target, event)
+        return
+    payload = target.input.render(event, rule_arn=rule.arn, rule_name=rule.name, ingestion_time=now)
+    if payload is None:
+        _fail(backend, rule, target, event, "The transformed input is not valid JSON.", 1, "dropped")
+        return
+    http_request = None
+    if kind == "api-destination":
+        from .operations.api_destinations import http_request_for
+
+        http_request = http_request_for(backend, rule, target, payload)
+    record = Delivery(
+        target_arn=target.arn,
+        target_id=target.id,
+        rule_arn=rule.arn,
+        event=event,
+        payload=payload,
+        time=now,
+        http_request=http_request,
+    )
+    _attempt(backend, rule, target, event, record)
+
+
+def _attempt(backend: Backend, rule: Rule, target: Target, event: dict[str, Any], record: Delivery) -> None:
+    log = backend.log
+    callbacks = log.callbacks.get(record.target_arn)
+    if not callbacks:
+        log._append(log.deliveries, record)
+        return
+    policy = target.spec.get("RetryPolicy") or {}
+    max_retries = policy.get("MaximumRetryAttempts", DEFAULT_MAX_RETRIES)
+    max_age = timedelta(seconds=policy.get("MaximumEventAgeInSeconds", DEFAULT_MAX_AGE))
+    first = record.time
+    attempt = 1
+    while True:
+        now = backend.clock.now()
+        current = record if attempt == 1 else _with(record, attempt=attempt, time=now)
+        try:
+            for callback in list(callbacks):
+                callback(current)
+        except Exception as error:  # the test's stand-in target failed: AWS retries
+            message = f"{type(error).__name__}: {error}"
+            expired = backend.clock.now() - first >= max_age
+            if attempt > max_retries or expired:
+                _exhausted(backend, rule, target, event, message, attempt, record)
+                return
+            _fail(backend, rule, target, event, message, attempt, "retried")
+            attempt += 1
+            continue
+        log._append(log.deliveries, current)
+        return
+
+
+def _with(record: Delivery, **changes: Any) -> Delivery:
+    values = dict(record.__dict__)
+    values.update(changes)
+    return Delivery(**values)
+
+
+def _exhausted(
+    backend: Backend,
+    rule: Rule,
+    target: Target,
+    event: dict[str, Any],
+    error: str,
+    attempt: int,
+    record: Delivery,
+) -> None:
+    dlq = (target.spec.get("DeadLetterConfig") or {}).get("Arn")
+    if dlq is None:
+        _fail(backend, rule, target, event, error, attempt, "dropped")
+        return
+    _fail(backend, rule, target, event, error, attempt, "dead-lettered")
+    letter = Delivery(
+        target_arn=dlq,
+        target_id=target.id,
+        rule_arn=rule.arn,
+        event=event,
+        payload=json.dumps(event, separators=(",", ":"), ensure_ascii=False),
+        time=backend.clock.now(),
+        attempt=attempt,
+        error=error,
+    )
+    log = backend.log
+    log._append(log.deliveries, letter)
+    for callback in list(log.callbacks.get(dlq, ())):
+        try:
+            callback(letter)
+        except Exception as failure:  # a failing dead-letter queue loses the event, as in AWS
+            _fail(backend, rule, target, event, f"{type(failure).__name__}: {failure}", 1, "dropped")
+
+
+def _fail(
+    backend: Backend,
+    rule: Rule,
+    target: Target,
+    event: dict[str, Any],
+    error: str,
+    attempt: int,
+    outcome: str,
+) -> None:
+    log = backend.log
+    log._append(
+        log.failures,
+        Failure(
+            target_arn=target.arn,
+            target_id=target.id,
+            rule_arn=rule.arn,
+            event=event,
+            error=error,
+            attempt=attempt,
+            outcome=outcome,
+            time=backend.clock.now(),
+        ),
+    )
+
+
+def forward(
+    backend: Backend,
+    rule: Rule,
+    target: Target,
+    event: dict[str, Any],
+    visited: frozenset[str],
+) -> None:
+    """Send ``event`` on to the event bus named by the target.
+
+    An event never enters a bus it has already passed through, and an event that already crossed
+    accounts is not forwarded to a third account (as AWS documents), so loops end.
+    """
+    account, region, name = arns.parse_bus(target.arn)
+    assert account is not None and region is not None
+    if target.arn in visited:
+        _fail(backend, rule, target, event, "The event already passed through this event bus.", 1, "dropped")
+        return
+    state = backend.regions.get((account, region))
+    bus = state.buses.get(name) if state is not None else None
+    if bus is None:
+        _fail(backend, rule, target, event, f"Event bus {name} does not exist.", 1, "dropped")
+        return
+    if account != rule.account:
+        crossed = event["account"] != rule.account
+        if crossed:
+            _fail(
+                backend, rule, target, event,
+                "Events received from another account are not forwarded to a third account.",
+                1, "dropped",
+            )
+            return
+        if not permissions.allows(bus, rule.account, event):
+            _fail(
+                backend, rule, target, event,
+                f"Account {rule.account} is not authorized to put events on {bus.arn}.",
+                1, "dropped",
+            )
+            return
+    forwarded = event
+    if region != rule.arn.split(":", 5)[3]:
+        forwarded = dict(event)
+        forwarded["id"] = new_event_id()
+    publish(backend, bus, forwarded, visited=visited)

@@ -1,0 +1,174 @@
+"""PutEvents: entries checked as AWS checks them, answered, then routed to the rules of their bus."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+from .. import arns, delivery, permissions
+from ..errors import validation
+from ..resources import EventBus
+from ..service import Context, operation
+
+MAX_REQUEST_SIZE = 256 * 1024
+MAX_DETAIL_DEPTH = 1000
+_TIME_SIZE = 14
+
+
+def entry_size(entry: dict[str, Any]) -> int:
+    """An entry's size as EventBridge counts it (keys and envelope not counted)."""
+    size = _TIME_SIZE if entry.get("Time") is not None else 0
+    for key in ("Source", "DetailType", "Detail"):
+        value = entry.get(key)
+        if value:
+            size += len(value.encode("utf-8"))
+    for resource in entry.get("Resources") or ():
+        size += len(resource.encode("utf-8"))
+    return size
+
+
+def _depth(text: str) -> int:
+    """The nesting depth of a JSON text, read without recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+@contextmanager
+def room_for(depth: int) -> Iterator[None]:
+    """Enough recursion depth to parse, match and render an event nested ``depth`` levels."""
+    limit = sys.getrecursionlimit()
+    needed = depth * 3 + 1000
+    if needed > limit:
+        sys.setrecursionlimit(needed)
+    try:
+        yield
+    finally:
+        if needed > limit:
+            sys.setrecursionlimit(limit)
+
+
+def parse_detail(text: str) -> tuple[dict[str, Any] | None, int]:
+    """The Detail object and its depth; None when AWS calls it malformed."""
+    depth = _depth(text) if len(text) > 400 else 0
+    if depth > MAX_DETAIL_DEPTH:
+        return None, depth
+    try:
+        with room_for(depth):
+            detail = json.loads(text)
+    except (ValueError, RecursionError):
+        return None, depth
+    return (detail if isinstance(detail, dict) else None), depth
+
+
+def _entry_error(code: str, message: str) -> dict[str, str]:
+    return {"ErrorCode": code, "ErrorMessage": message}
+
+
+def _required(name: str) -> dict[str, str]:
+    return _entry_error(
+        "InvalidArgument", f"Parameter {name} is not valid. Reason: {name} is a required argument."
+    )
+
+
+def event_time(entry: dict[str, Any], now: datetime) -> datetime:
+    value = entry.get("Time")
+    if value is None:
+        return now
+    if isinstance(value, str):
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+    return datetime.fromtimestamp(value, timezone.utc)
+
+
+def resolve_bus(ctx: Context, name_or_arn: str | None) -> tuple[EventBus | None, dict[str, str] | None]:
+    """The bus an entry names (None when it does not exist), or the entry's error."""
+    account, region, name = arns.parse_bus(name_or_arn or "default")
+    if account is None:
+        return ctx.state.buses.get(name), None
+    state = ctx.backend.regions.get((account, region or ctx.region))
+    bus = state.buses.get(name) if state is not None else None
+    if bus is not None and not permissions.allows(bus, ctx.account):
+        return None, _entry_error(
+            "AccessDeniedException",
+            f"User: arn:aws:iam::{ctx.account}:root is not authorized to perform: "
+            f"events:PutEvents on resource: {bus.arn}",
+        )
+    return bus, None
+
+
+def put_entries(ctx: Context, entries: list[dict[str, Any]], *, bus_override: EventBus | None = None) -> dict[str, Any]:
+    """Check, answer and route PutEvents entries; the answer never depends on delivery."""
+    if sum(entry_size(e) for e in entries) > MAX_REQUEST_SIZE:
+        raise validation("Total size of the entries in the request is over the limit.")
+    now = ctx.now()
+    results: list[dict[str, Any]] = []
+    routed: list[tuple[EventBus, dict[str, Any], int]] = []
+    for entry in entries:
+        if not entry.get("Source"):
+            results.append(_required("Source"))
+            continue
+        if not entry.get("DetailType"):
+            results.append(_required("DetailType"))
+            continue
+        if entry.get("Detail") is None:
+            results.append(_required("Detail"))
+            continue
+        detail, depth = parse_detail(entry["Detail"])
+        if detail is None:
+            results.append(_entry_error("MalformedDetail", "Detail is malformed."))
+            continue
+        if bus_override is not None:
+            bus, error = bus_override, None
+        else:
+            bus, error = resolve_bus(ctx, entry.get("EventBusName"))
+        if error is not None:
+            results.append(error)
+            continue
+        event_id = delivery.new_event_id()
+        results.append({"EventId": event_id})
+        if bus is None:
+            continue
+        event = delivery.envelope(
+            event_id=event_id,
+            detail_type=entry["DetailType"],
+            source=entry["Source"],
+            account=ctx.account,
+            time=event_time(entry, now),
+            region=bus.region,
+            resources=list(entry.get("Resources") or []),
+            detail=detail,
+        )
+        routed.append((bus, event, depth))
+    for bus, event, depth in routed:
+        with room_for(depth):
+            delivery.publish(ctx.backend, bus, event)
+    failed = sum(1 for r in results if "ErrorCode" in r)
+    return {"FailedEntryCount": failed, "Entries": results}
+
+
+@operation("PutEvents")
+def put_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    endpoint_id = params.get("EndpointId")
+    if endpoint_id is not None:
+        from .endpoints import primary_bus
+
+        return put_entries(ctx, params["Entries"], bus_override=primary_bus(ctx, endpoint_id))
+    return put_entries(ctx, params["Entries"])

@@ -1,0 +1,68 @@
+"""Scheduled rules: each enabled rule with a schedule keeps one timer on the mock's clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from . import delivery
+
+if TYPE_CHECKING:
+    from .resources import Rule
+    from .service import Backend
+
+
+def sync_rule(backend: Backend, rule: Rule, *, restart: bool) -> None:
+    """Arm, re-arm or cancel the rule's timer after it was put, enabled, disabled or changed.
+
+    A rate schedule counts its periods from ``restart`` (when the rule was put or enabled).
+    """
+    if rule.schedule is None or not rule.enabled:
+        _cancel(rule)
+        return
+    if not restart and rule.timer is not None:
+        return
+    _cancel(rule)
+    now = backend.clock.now()
+    rule.schedule_anchor = now
+    _arm(backend, rule, now)
+
+
+def _cancel(rule: Rule) -> None:
+    if rule.timer is not None:
+        rule.timer.cancel()
+        rule.timer = None
+
+
+def _arm(backend: Backend, rule: Rule, after: datetime) -> None:
+    assert rule.schedule is not None and rule.schedule_anchor is not None
+    when = rule.schedule.next_fire(after, rule.schedule_anchor)
+    if when is None:
+        rule.timer = None
+        return
+
+    def fire(due: datetime) -> None:
+        with backend.lock:
+            if rule.timer is not timer:
+                return
+            fire_rule(backend, rule, due)
+            _arm(backend, rule, due)
+
+    timer = backend.clock.schedule(when, fire)
+    rule.timer = timer
+
+
+def fire_rule(backend: Backend, rule: Rule, due: datetime) -> None:
+    """Deliver the "Scheduled Event" of ``rule`` at ``due`` to its targets."""
+    account, region = rule.account, rule.arn.split(":", 5)[3]
+    event = delivery.envelope(
+        event_id=delivery.new_event_id(),
+        detail_type="Scheduled Event",
+        source="aws.events",
+        account=account,
+        time=due,
+        region=region,
+        resources=[rule.arn],
+        detail={},
+    )
+    delivery.deliver_to_targets(backend, rule, event)
