@@ -132,6 +132,7 @@ def _answer(
     try:
         request = _request_body(params.get("body"))
         validate(operation, request)
+        mock.backend.clock.run_due()
         result = dispatch(Context(mock.backend, account, region), operation, request)
         if check_responses:
             check_output(operation, result)

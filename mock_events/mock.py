@@ -10,6 +10,7 @@ from typing import Any, TypeVar, overload
 
 from . import interceptor, quotas as quotas_mod
 from .clock import Clock
+from .delivery import Delivery, Failure
 from .service import Backend
 
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -145,10 +146,53 @@ class EventsMock:
         return self.backend.clock
 
     def reset(self) -> None:
-        """Forget every resource, event and delivery; the mock stays active."""
-        clock = self.backend.clock
+        """Start again from empty state (resources, logs, callbacks, clock); the mock stays active."""
         self.backend = self._new_backend()
-        self.backend.clock = clock
+
+    def deliveries(self, target_arn: str | None = None) -> list[Delivery]:
+        """Successful deliveries in the order they happened, to every target or to one ARN."""
+        with self.backend.lock:
+            items = list(self.backend.log.deliveries)
+        if target_arn is None:
+            return items
+        return [d for d in items if d.target_arn == target_arn]
+
+    def failures(self, target_arn: str | None = None) -> list[Failure]:
+        """Failed delivery attempts, and events dead-lettered or dropped, in order."""
+        with self.backend.lock:
+            items = list(self.backend.log.failures)
+        if target_arn is None:
+            return items
+        return [f for f in items if f.target_arn == target_arn]
+
+    def clear_deliveries(self) -> None:
+        """Forget recorded deliveries, failures and events (resources are kept)."""
+        with self.backend.lock:
+            self.backend.log.clear()
+
+    def events(self, bus: str | None = None) -> list[dict[str, Any]]:
+        """Events put on a bus (by name or ARN; every bus with None), matched by a rule or not."""
+        with self.backend.lock:
+            items = list(self.backend.log.events)
+        if bus is None:
+            return [event for _, event in items]
+        if bus.startswith("arn:"):
+            return [event for arn, event in items if arn == bus]
+        return [event for arn, event in items if arn.split(":event-bus/", 1)[1] == bus]
+
+    def on_target(self, target_arn: str, callback: Callable[[Delivery], Any]) -> None:
+        """Call ``callback`` with each ``Delivery`` to ``target_arn``, in the delivering call.
+
+        If it raises, the delivery failed: the target's RetryPolicy applies, then its
+        DeadLetterConfig, else the event is dropped (see ``failures()``).
+        """
+        with self.backend.lock:
+            self.backend.log.callbacks.setdefault(target_arn, []).append(callback)
+
+    def cap_logs(self, limit: int | None) -> None:
+        """Keep at most ``limit`` of the newest deliveries, failures and events each (None: all)."""
+        with self.backend.lock:
+            self.backend.log.limit = limit
 
     def snapshot(self, account_id: str | None = None, region: str | None = None) -> dict[str, Any]:
         """The resources stored for one account and region, as plain data (a copy)."""
