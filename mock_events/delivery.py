@@ -41,6 +41,8 @@ class Delivery:
     """For a dead-letter delivery: why the target failed."""
     http_request: dict[str, Any] | None = None
     """For an API destination: the request a real call would send."""
+    trace_header: str | None = None
+    """The X-Ray trace header the event was put with."""
 
     def json(self) -> Any:
         """The payload parsed as JSON."""
@@ -135,6 +137,7 @@ def publish(
     *,
     rule_filter: Iterable[str] | None = None,
     visited: frozenset[str] = frozenset(),
+    trace_header: str | None = None,
 ) -> None:
     """Route ``event`` through the enabled rules of ``bus`` that match it."""
     log = backend.log
@@ -152,7 +155,7 @@ def publish(
             continue
         if "replay-name" in event and rule.managed_by is not None:
             continue
-        deliver_to_targets(backend, rule, event, visited=visited)
+        deliver_to_targets(backend, rule, event, visited=visited, trace_header=trace_header)
 
 
 def deliver_to_targets(
@@ -161,9 +164,10 @@ def deliver_to_targets(
     event: dict[str, Any],
     *,
     visited: frozenset[str] = frozenset(),
+    trace_header: str | None = None,
 ) -> None:
     for target in list(rule.targets.values()):
-        deliver(backend, rule, target, event, visited=visited)
+        deliver(backend, rule, target, event, visited=visited, trace_header=trace_header)
 
 
 def deliver(
@@ -173,13 +177,14 @@ def deliver(
     event: dict[str, Any],
     *,
     visited: frozenset[str] = frozenset(),
+    trace_header: str | None = None,
 ) -> None:
     """Deliver one event to one target: forward, store, or record and call back, with retries."""
     now = backend.clock.now()
     parts = arns.parse(target.arn)
     kind = parts["resource"].split("/", 1)[0] if parts and parts["service"] == "events" else ""
     if kind == "event-bus":
-        forward(backend, rule, target, event, visited)
+        forward(backend, rule, target, event, visited, trace_header)
         return
     sink = SINKS.get(kind)
     if sink is not None:
@@ -202,6 +207,7 @@ def deliver(
         payload=payload,
         time=now,
         http_request=http_request,
+        trace_header=trace_header,
     )
     _attempt(backend, rule, target, event, record)
 
@@ -306,6 +312,7 @@ def forward(
     target: Target,
     event: dict[str, Any],
     visited: frozenset[str],
+    trace_header: str | None = None,
 ) -> None:
     """Send ``event`` on to the event bus named by the target.
 
@@ -342,4 +349,4 @@ def forward(
     if region != rule.arn.split(":", 5)[3]:
         forwarded = dict(event)
         forwarded["id"] = new_event_id()
-    publish(backend, bus, forwarded, visited=visited)
+    publish(backend, bus, forwarded, visited=visited, trace_header=trace_header)

@@ -26,7 +26,7 @@ _PATH_STEP = re.compile(
 _MISSING: Any = object()
 _WILDCARD = object()
 
-_compact = json.JSONEncoder(separators=(",", ":")).encode
+_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 class TargetInputError(Exception):

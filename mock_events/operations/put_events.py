@@ -120,7 +120,7 @@ def put_entries(ctx: Context, entries: list[dict[str, Any]], *, bus_override: Ev
         raise validation("Total size of the entries in the request is over the limit.")
     now = ctx.now()
     results: list[dict[str, Any]] = []
-    routed: list[tuple[EventBus, dict[str, Any], int]] = []
+    routed: list[tuple[EventBus, dict[str, Any], int, str | None]] = []
     for entry in entries:
         if not entry.get("Source"):
             results.append(_required("Source"))
@@ -156,10 +156,10 @@ def put_entries(ctx: Context, entries: list[dict[str, Any]], *, bus_override: Ev
             resources=list(entry.get("Resources") or []),
             detail=detail,
         )
-        routed.append((bus, event, depth))
-    for bus, event, depth in routed:
+        routed.append((bus, event, depth, entry.get("TraceHeader")))
+    for bus, event, depth, trace_header in routed:
         with room_for(depth):
-            delivery.publish(ctx.backend, bus, event)
+            delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
     failed = sum(1 for r in results if "ErrorCode" in r)
     return {"FailedEntryCount": failed, "Entries": results}
 
