@@ -25,6 +25,11 @@ _JAVA_PATTERNS = {
     r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$": r"(?:[\w.:/=+\-@]|(?![\t\n\x0b\x0c\r\x1c-\x1f\x85])\s)*",
 }
 
+# Enum value sets AWS prints in an order other than the model's, by shape name.
+_AWS_ENUM_ORDER = {
+    "ApiDestinationHttpMethod": ("HEAD", "POST", "PATCH", "DELETE", "PUT", "GET", "OPTIONS"),
+}
+
 # Members AWS prints in a structure's toString() that the public model does not hold.
 _HIDDEN_MEMBERS = {"PutEventsRequestEntry": ("kmsKeyIdentifier", "internalMetadata")}
 
@@ -101,7 +106,8 @@ def _check(shape: Shape, value: Any, path: str, out: _Violations) -> None:
         _check_length(meta, len(value), value, path, out, shape)
         enum = shape.enum
         if enum and value not in enum:
-            out.add(value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
+            shown = _AWS_ENUM_ORDER.get(shape.name, enum)
+            out.add(value, path, f"Member must satisfy enum value set: [{', '.join(shown)}]")
     elif t in ("integer", "long"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise _type_error(path, "an integer")

@@ -1,0 +1,23 @@
+"""Regression tests for bugs the conformance corpus and the fuzzer found in the core."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import error_of
+
+
+def test_http_method_enum_is_listed_in_the_order_aws_prints_it(events):
+    with pytest.raises(ClientError) as excinfo:
+        events.create_api_destination(
+            Name="d",
+            ConnectionArn="arn:aws:events:us-east-1:123456789012:connection/c/0a1b",
+            HttpMethod="FETCH",
+            InvocationEndpoint="https://example.com",
+        )
+    assert error_of(excinfo) == (
+        "ValidationException",
+        "1 validation error detected: Value 'FETCH' at 'httpMethod' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [HEAD, POST, PATCH, DELETE, PUT, GET, OPTIONS]",
+    )
