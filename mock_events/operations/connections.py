@@ -1,0 +1,324 @@
+"""Connections: CreateConnection, DescribeConnection, UpdateConnection, DeleteConnection,
+ListConnections, DeauthorizeConnection.
+
+Secrets (passwords, API key values, client secrets, parameters marked ``IsValueSecret``) are
+kept for the requests API destinations send and never answered back. BASIC and API_KEY
+connections are AUTHORIZED at once; OAUTH_CLIENT_CREDENTIALS ones answer AUTHORIZING and are
+AUTHORIZED from the next call on (the mock's token endpoint always grants a token), and
+DEAUTHORIZING becomes DEAUTHORIZED the same way.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import string
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .. import arns, pagination
+from ..errors import ServiceError, already_exists, limit_exceeded, not_found, validation
+from ..resources import RegionState
+from ..service import Context, operation
+
+_AUTH_KEYS = {
+    "BASIC": "BasicAuthParameters",
+    "API_KEY": "ApiKeyAuthParameters",
+    "OAUTH_CLIENT_CREDENTIALS": "OAuthParameters",
+}
+_SETTLED = {"AUTHORIZING": "AUTHORIZED", "DEAUTHORIZING": "DEAUTHORIZED"}
+
+
+@dataclass(eq=False)
+class Connection:
+    name: str
+    arn: str
+    secret_arn: str
+    authorization_type: str
+    auth_parameters: dict[str, Any]
+    """The request's AuthParameters with every secret in it, as last created or updated."""
+    creation_time: datetime
+    last_modified_time: datetime
+    state: str
+    description: str | None = None
+    kms_key_identifier: str | None = None
+    invocation_connectivity: dict[str, Any] | None = None
+    last_authorized_time: datetime | None = None
+    oauth_token: str | None = None
+
+    def settle(self) -> None:
+        """Finish an authorization or deauthorization begun by an earlier call."""
+        self.state = _SETTLED.get(self.state, self.state)
+        if self.state == "AUTHORIZED" and self.authorization_type == "OAUTH_CLIENT_CREDENTIALS":
+            if self.oauth_token is None:
+                self.oauth_token = f"mock-events-token-{uuid.uuid4().hex}"
+
+    @property
+    def authorized(self) -> bool:
+        self.settle()
+        return self.state == "AUTHORIZED"
+
+
+def connection_not_found(name: str) -> ServiceError:
+    return not_found(f"Connection '{name}' does not exist.")
+
+
+def _secret_arn(state: RegionState, name: str) -> str:
+    suffix = "".join(random.choices(string.ascii_letters + string.digits, k=6))
+    return arns.arn(
+        state.region, state.account, f"secret:events!connection/{name}/{uuid.uuid4()}-{suffix}",
+        service="secretsmanager",
+    )
+
+
+def find(ctx: Context, name: str, *, describing: bool = False) -> Connection:
+    found = ctx.state.connections.get(name)
+    if found is None:
+        if describing:
+            raise not_found(
+                f"Failed to describe the connection(s). Connection '{name}' does not exist."
+            )
+        raise connection_not_found(name)
+    found.settle()
+    return found
+
+
+def by_arn(backend: Any, arn: str) -> Connection | None:
+    """The connection an ARN names, in whichever account and region holds it."""
+    parts = arns.parse(arn)
+    if parts is None:
+        return None
+    state = backend.regions.get((parts["account"], parts["region"]))
+    name = parts["resource"].split("/")[1] if parts["resource"].count("/") >= 2 else None
+    found = state.connections.get(name) if state is not None and name else None
+    if found is None or found.arn != arn:
+        return None
+    found.settle()
+    return found
+
+
+def _check_auth(authorization_type: str, auth: dict[str, Any]) -> None:
+    wanted = _AUTH_KEYS[authorization_type]
+    given = [key for key in _AUTH_KEYS.values() if key in auth]
+    if wanted not in given:
+        raise validation(
+            f"Parameter AuthParameters is not valid. Reason: {wanted} must be specified "
+            f"for authorization type {authorization_type}."
+        )
+    if len(given) > 1:
+        raise validation(
+            "Parameter AuthParameters is not valid. Reason: only one of BasicAuthParameters, "
+            "OAuthParameters and ApiKeyAuthParameters may be specified."
+        )
+
+
+def _merge(old: Any, new: Any) -> Any:
+    """An update's structure laid over the stored one: members it gives replace, others stay."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = dict(old)
+        for key, value in new.items():
+            out[key] = _merge(old.get(key), value)
+        return out
+    return copy.deepcopy(new)
+
+
+def _public_http_parameters(params: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for kind, items in params.items():
+        shown = []
+        for item in items:
+            item = dict(item)
+            if item.get("IsValueSecret"):
+                item.pop("Value", None)
+            shown.append(item)
+        out[kind] = shown
+    return out
+
+
+def _public_auth(connection: Connection) -> dict[str, Any]:
+    auth = connection.auth_parameters
+    out: dict[str, Any] = {}
+    basic = auth.get("BasicAuthParameters")
+    if basic is not None:
+        out["BasicAuthParameters"] = {"Username": basic["Username"]}
+    oauth = auth.get("OAuthParameters")
+    if oauth is not None:
+        shown: dict[str, Any] = {
+            "ClientParameters": {"ClientID": oauth["ClientParameters"]["ClientID"]},
+            "AuthorizationEndpoint": oauth["AuthorizationEndpoint"],
+            "HttpMethod": oauth["HttpMethod"],
+        }
+        if "OAuthHttpParameters" in oauth:
+            shown["OAuthHttpParameters"] = _public_http_parameters(oauth["OAuthHttpParameters"])
+        out["OAuthParameters"] = shown
+    api_key = auth.get("ApiKeyAuthParameters")
+    if api_key is not None:
+        out["ApiKeyAuthParameters"] = {"ApiKeyName": api_key["ApiKeyName"]}
+    if "InvocationHttpParameters" in auth:
+        out["InvocationHttpParameters"] = _public_http_parameters(auth["InvocationHttpParameters"])
+    if "ConnectivityParameters" in auth:
+        out["ConnectivityParameters"] = _connectivity(auth["ConnectivityParameters"])
+    return out
+
+
+def _connectivity(params: dict[str, Any]) -> dict[str, Any]:
+    arn = params["ResourceParameters"]["ResourceConfigurationArn"]
+    region, account = (arn.split(":") + ["", "", "", "", ""])[3:5]
+    association = f"arn:aws:vpc-lattice:{region}:{account}:servicenetworkresourceassociation/snra-" + (
+        uuid.uuid5(uuid.NAMESPACE_URL, arn).hex[:17]
+    )
+    return {
+        "ResourceParameters": {
+            "ResourceConfigurationArn": arn,
+            "ResourceAssociationArn": association,
+        }
+    }
+
+
+def _summary(connection: Connection, *, created: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ConnectionArn": connection.arn,
+        "ConnectionState": connection.state,
+        "CreationTime": connection.creation_time,
+        "LastModifiedTime": connection.last_modified_time,
+    }
+    if not created and connection.last_authorized_time is not None:
+        out["LastAuthorizedTime"] = connection.last_authorized_time
+    return out
+
+
+def _authorize(connection: Connection, now: datetime) -> None:
+    oauth = connection.authorization_type == "OAUTH_CLIENT_CREDENTIALS"
+    connection.state = "AUTHORIZING" if oauth else "AUTHORIZED"
+    connection.oauth_token = None
+    connection.last_authorized_time = now
+
+
+@operation("CreateConnection")
+def create_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    state = ctx.state
+    name = params["Name"]
+    auth_type = params["AuthorizationType"]
+    auth = params["AuthParameters"]
+    _check_auth(auth_type, auth)
+    if name in state.connections:
+        raise already_exists(f"Connection '{name}' already exists.")
+    if len(state.connections) >= ctx.backend.quotas["connections"]:
+        raise limit_exceeded()
+    now = ctx.now()
+    connection = Connection(
+        name=name,
+        arn=arns.arn(state.region, state.account, f"connection/{name}/{uuid.uuid4()}"),
+        secret_arn=_secret_arn(state, name),
+        authorization_type=auth_type,
+        auth_parameters=copy.deepcopy(auth),
+        creation_time=now,
+        last_modified_time=now,
+        state="AUTHORIZING",
+        description=params.get("Description"),
+        kms_key_identifier=params.get("KmsKeyIdentifier"),
+        invocation_connectivity=copy.deepcopy(params.get("InvocationConnectivityParameters")),
+    )
+    _authorize(connection, now)
+    state.connections[name] = connection
+    return _summary(connection, created=True)
+
+
+@operation("DescribeConnection")
+def describe_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    connection = find(ctx, params["Name"], describing=True)
+    out: dict[str, Any] = {"ConnectionArn": connection.arn, "Name": connection.name}
+    if connection.description is not None:
+        out["Description"] = connection.description
+    if connection.invocation_connectivity is not None:
+        out["InvocationConnectivityParameters"] = _connectivity(connection.invocation_connectivity)
+    out["ConnectionState"] = connection.state
+    out["AuthorizationType"] = connection.authorization_type
+    out["SecretArn"] = connection.secret_arn
+    if connection.kms_key_identifier:
+        out["KmsKeyIdentifier"] = connection.kms_key_identifier
+    out["AuthParameters"] = _public_auth(connection)
+    out["CreationTime"] = connection.creation_time
+    out["LastModifiedTime"] = connection.last_modified_time
+    if connection.last_authorized_time is not None:
+        out["LastAuthorizedTime"] = connection.last_authorized_time
+    return out
+
+
+@operation("UpdateConnection")
+def update_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    connection = find(ctx, params["Name"])
+    auth_type = params.get("AuthorizationType", connection.authorization_type)
+    new_auth = params.get("AuthParameters") or {}
+    if auth_type != connection.authorization_type:
+        # Another kind of authorization replaces the stored one (its secrets included).
+        _check_auth(auth_type, new_auth)
+        kept = {k: v for k, v in connection.auth_parameters.items() if k not in _AUTH_KEYS.values()}
+        auth = _merge(kept, new_auth)
+    else:
+        given = [key for key in _AUTH_KEYS.values() if key in new_auth]
+        if given and given != [_AUTH_KEYS[auth_type]]:
+            raise validation(
+                f"Parameter AuthParameters is not valid. Reason: {', '.join(given)} cannot be "
+                f"used with authorization type {auth_type}."
+            )
+        auth = _merge(connection.auth_parameters, new_auth)
+    now = ctx.now()
+    connection.authorization_type = auth_type
+    connection.auth_parameters = auth
+    if "Description" in params:
+        connection.description = params["Description"]
+    if "KmsKeyIdentifier" in params:
+        connection.kms_key_identifier = params["KmsKeyIdentifier"] or None
+    if "InvocationConnectivityParameters" in params:
+        connection.invocation_connectivity = copy.deepcopy(params["InvocationConnectivityParameters"])
+    connection.last_modified_time = now
+    if new_auth or "AuthorizationType" in params:
+        _authorize(connection, now)
+    return _summary(connection)
+
+
+@operation("DeleteConnection")
+def delete_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    connection = find(ctx, params["Name"])
+    del ctx.state.connections[connection.name]
+    connection.state = "DELETING"
+    return _summary(connection)
+
+
+@operation("DeauthorizeConnection")
+def deauthorize_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    connection = find(ctx, params["Name"])
+    now = ctx.now()
+    connection.state = "DEAUTHORIZING"
+    connection.oauth_token = None
+    connection.last_modified_time = now
+    return _summary(connection)
+
+
+@operation("ListConnections")
+def list_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    prefix = params.get("NamePrefix", "")
+    wanted = params.get("ConnectionState")
+    items = []
+    for connection in ctx.state.connections.values():
+        connection.settle()
+        if connection.name.startswith(prefix) and wanted in (None, connection.state):
+            items.append(connection)
+    chunk, token = pagination.page(items, params, key=lambda c: c.name)
+    out = []
+    for connection in chunk:
+        item: dict[str, Any] = {
+            "ConnectionArn": connection.arn,
+            "Name": connection.name,
+            "ConnectionState": connection.state,
+            "AuthorizationType": connection.authorization_type,
+            "CreationTime": connection.creation_time,
+            "LastModifiedTime": connection.last_modified_time,
+        }
+        if connection.last_authorized_time is not None:
+            item["LastAuthorizedTime"] = connection.last_authorized_time
+        out.append(item)
+    return pagination.with_token({"Connections": out}, token)

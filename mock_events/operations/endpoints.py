@@ -1,0 +1,214 @@
+"""Global endpoints: CreateEndpoint, DescribeEndpoint, UpdateEndpoint, DeleteEndpoint,
+ListEndpoints; and the bus PutEvents with an EndpointId puts events on.
+
+An endpoint answers CREATING (or UPDATING) and is ACTIVE from the next call on. Events sent
+through it go to the primary Region's bus: the mock has no Route 53 health checks, so it never
+fails over, and it does not replicate events to the secondary Region.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import string
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .. import arns, pagination
+from ..errors import ServiceError, already_exists, bus_not_found, limit_exceeded, not_found, validation
+from ..resources import EventBus
+from ..service import Context, operation
+
+_SETTLED = {"CREATING": "ACTIVE", "UPDATING": "ACTIVE"}
+
+
+@dataclass(eq=False)
+class Endpoint:
+    name: str
+    arn: str
+    endpoint_id: str
+    home_region: str
+    routing_config: dict[str, Any]
+    replication_config: dict[str, Any]
+    event_buses: list[dict[str, str]]
+    creation_time: datetime
+    last_modified_time: datetime
+    state: str
+    description: str | None = None
+    role_arn: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.endpoint_id}.endpoint.events.amazonaws.com"
+
+    def settle(self) -> None:
+        """Finish the creation or update begun by an earlier call."""
+        self.state = _SETTLED.get(self.state, self.state)
+
+
+def _not_found(name: str) -> ServiceError:
+    return not_found(f"Endpoint {name} does not exist.")
+
+
+def _new_id() -> str:
+    letters = string.ascii_lowercase + string.digits
+    return "".join(random.choices(string.ascii_lowercase, k=5)) + "." + "".join(random.choices(letters, k=3))
+
+
+def _check_buses(home_region: str, buses: list[dict[str, str]], routing: dict[str, Any] | None) -> None:
+    parsed = [arns.parse_bus(b["EventBusArn"]) for b in buses]
+    names = {name for _, _, name in parsed}
+    if len(names) != 1:
+        raise validation("Parameter EventBuses is not valid. Reason: The event buses must have the same name.")
+    regions = [region for _, region, _ in parsed]
+    if len(set(regions)) != 2:
+        raise validation("Parameter EventBuses is not valid. Reason: The event buses must be in different Regions.")
+    if home_region not in regions:
+        raise validation(
+            f"Parameter EventBuses is not valid. Reason: One event bus must be in the Region {home_region}."
+        )
+    if routing is not None:
+        secondary = routing["FailoverConfig"]["Secondary"]["Route"]
+        other = next(r for r in regions if r != home_region)
+        if secondary != other:
+            raise validation(
+                "Parameter RoutingConfig is not valid. Reason: The secondary Route must be the Region "
+                "of the second event bus."
+            )
+
+
+def _find(ctx: Context, name: str, home_region: str | None = None) -> tuple[dict[str, Endpoint], Endpoint]:
+    state = ctx.backend.region(ctx.account, home_region) if home_region else ctx.state
+    found = state.endpoints.get(name)
+    if found is None:
+        raise _not_found(name)
+    found.settle()
+    return state.endpoints, found
+
+
+def _describe(endpoint: Endpoint, *, full: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"Name": endpoint.name}
+    if full and endpoint.description is not None:
+        out["Description"] = endpoint.description
+    out["Arn"] = endpoint.arn
+    out["RoutingConfig"] = copy.deepcopy(endpoint.routing_config)
+    out["ReplicationConfig"] = dict(endpoint.replication_config)
+    out["EventBuses"] = copy.deepcopy(endpoint.event_buses)
+    if endpoint.role_arn is not None:
+        out["RoleArn"] = endpoint.role_arn
+    out["EndpointId"] = endpoint.endpoint_id
+    out["EndpointUrl"] = endpoint.url
+    out["State"] = endpoint.state
+    if full:
+        out["CreationTime"] = endpoint.creation_time
+        out["LastModifiedTime"] = endpoint.last_modified_time
+    return out
+
+
+def _answer(endpoint: Endpoint, *, with_id: bool) -> dict[str, Any]:
+    out = _describe(endpoint, full=False)
+    if not with_id:
+        out.pop("EndpointId")
+        out.pop("EndpointUrl")
+    return out
+
+
+@operation("CreateEndpoint")
+def create_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    state = ctx.state
+    name = params["Name"]
+    _check_buses(ctx.region, params["EventBuses"], params["RoutingConfig"])
+    if name in state.endpoints:
+        raise already_exists(f"Endpoint {name} already exists.")
+    if len(state.endpoints) >= ctx.backend.quotas["endpoints"]:
+        raise limit_exceeded()
+    now = ctx.now()
+    endpoint = Endpoint(
+        name=name,
+        arn=arns.arn(state.region, state.account, f"endpoint/{name}"),
+        endpoint_id=_new_id(),
+        home_region=ctx.region,
+        routing_config=copy.deepcopy(params["RoutingConfig"]),
+        replication_config=dict(params.get("ReplicationConfig") or {"State": "ENABLED"}),
+        event_buses=copy.deepcopy(params["EventBuses"]),
+        creation_time=now,
+        last_modified_time=now,
+        state="CREATING",
+        description=params.get("Description"),
+        role_arn=params.get("RoleArn"),
+    )
+    state.endpoints[name] = endpoint
+    return _answer(endpoint, with_id=False)
+
+
+@operation("DescribeEndpoint")
+def describe_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    _, endpoint = _find(ctx, params["Name"], params.get("HomeRegion"))
+    return _describe(endpoint, full=True)
+
+
+@operation("UpdateEndpoint")
+def update_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    _, endpoint = _find(ctx, params["Name"])
+    buses = params.get("EventBuses", endpoint.event_buses)
+    routing = params.get("RoutingConfig", endpoint.routing_config)
+    _check_buses(endpoint.home_region, buses, routing)
+    endpoint.event_buses = copy.deepcopy(buses)
+    endpoint.routing_config = copy.deepcopy(routing)
+    if "ReplicationConfig" in params:
+        endpoint.replication_config = dict(params["ReplicationConfig"])
+    if "Description" in params:
+        endpoint.description = params["Description"]
+    if "RoleArn" in params:
+        endpoint.role_arn = params["RoleArn"]
+    endpoint.last_modified_time = ctx.now()
+    endpoint.state = "UPDATING"
+    return _answer(endpoint, with_id=True)
+
+
+@operation("DeleteEndpoint")
+def delete_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    endpoints, endpoint = _find(ctx, params["Name"])
+    del endpoints[endpoint.name]
+    return {}
+
+
+@operation("ListEndpoints")
+def list_endpoints(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    home = params.get("HomeRegion")
+    state = ctx.backend.region(ctx.account, home) if home else ctx.state
+    prefix = params.get("NamePrefix", "")
+    items = [e for e in state.endpoints.values() if e.name.startswith(prefix)]
+    for endpoint in items:
+        endpoint.settle()
+    chunk, token = pagination.page(items, params, key=lambda e: e.name, limit_key="MaxResults")
+    return pagination.with_token({"Endpoints": [_describe(e, full=True) for e in chunk]}, token)
+
+
+def find_by_id(ctx: Context, endpoint_id: str) -> Endpoint | None:
+    """The caller's endpoint with this EndpointId, in whichever Region is its home."""
+    for (account, _), state in list(ctx.backend.regions.items()):
+        if account != ctx.account:
+            continue
+        for endpoint in state.endpoints.values():
+            if endpoint.endpoint_id == endpoint_id:
+                endpoint.settle()
+                return endpoint
+    return None
+
+
+def primary_bus(ctx: Context, endpoint_id: str) -> EventBus:
+    """The bus of the endpoint's home (primary) Region, which PutEvents through it reaches."""
+    endpoint = find_by_id(ctx, endpoint_id)
+    if endpoint is None:
+        raise _not_found(endpoint_id)
+    for bus in endpoint.event_buses:
+        account, region, name = arns.parse_bus(bus["EventBusArn"])
+        if region == endpoint.home_region:
+            state = ctx.backend.region(account or ctx.account, region)
+            found = state.buses.get(name)
+            if found is None:
+                raise bus_not_found(name)
+            return found
+    raise bus_not_found(endpoint.name)  # unreachable: _check_buses keeps one bus at home
