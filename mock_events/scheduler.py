@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 def sync_rule(backend: Backend, rule: Rule, *, restart: bool) -> None:
     """Arm, re-arm or cancel the rule's timer after it was put, enabled, disabled or changed.
 
-    A rate schedule counts its periods from ``restart`` (when the rule was put or enabled).
+    A rate schedule counts its periods from when the rule was last put with a new schedule or
+    enabled (``restart``); otherwise a rule that already has a timer keeps it.
     """
     if rule.schedule is None or not rule.enabled:
         _cancel(rule)
@@ -45,8 +46,13 @@ def _arm(backend: Backend, rule: Rule, after: datetime) -> None:
         with backend.lock:
             if rule.timer is not timer:
                 return
-            fire_rule(backend, rule, due)
-            _arm(backend, rule, due)
+            try:
+                fire_rule(backend, rule, due)
+            finally:
+                # A target's callback may have disabled, deleted or re-put the rule meanwhile:
+                # then its timer changed (or was cancelled) and this chain of fires ends.
+                if rule.timer is timer and not timer.cancelled:
+                    _arm(backend, rule, due)
 
     timer = backend.clock.schedule(when, fire)
     rule.timer = timer
@@ -54,12 +60,12 @@ def _arm(backend: Backend, rule: Rule, after: datetime) -> None:
 
 def fire_rule(backend: Backend, rule: Rule, due: datetime) -> None:
     """Deliver the "Scheduled Event" of ``rule`` at ``due`` to its targets."""
-    account, region = rule.account, rule.arn.split(":", 5)[3]
+    region = rule.arn.split(":", 5)[3]
     event = delivery.envelope(
         event_id=delivery.new_event_id(),
         detail_type="Scheduled Event",
         source="aws.events",
-        account=account,
+        account=rule.account,
         time=due,
         region=region,
         resources=[rule.arn],
