@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from .. import lookup, pagination
-from ..errors import already_exists, limit_exceeded, not_found, validation
+from ..errors import already_exists, limit_exceeded, validation
 from ..resources import EventBus
 from ..service import Context, operation
 from .tags import tags_from_request
@@ -42,9 +42,9 @@ def create_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if source_name is not None:
         if source_name != name:
             raise validation("Event bus name must match the event source name.")
-        source = state.event_sources.get(source_name)
-        if source is None:
-            raise not_found(f"Event source {source_name} does not exist.")
+        from .partner_sources import check_bus_creation
+
+        check_bus_creation(state, source_name)
     elif "/" in name:
         raise validation("Event bus name must not contain '/'.")
     if name in state.buses:

@@ -51,9 +51,9 @@ class Connection:
     def settle(self) -> None:
         """Finish an authorization or deauthorization begun by an earlier call."""
         self.state = _SETTLED.get(self.state, self.state)
-        if self.state == "AUTHORIZED" and self.authorization_type == "OAUTH_CLIENT_CREDENTIALS":
-            if self.oauth_token is None:
-                self.oauth_token = f"mock-events-token-{uuid.uuid4().hex}"
+        oauth = self.authorization_type == "OAUTH_CLIENT_CREDENTIALS"
+        if self.state == "AUTHORIZED" and oauth and self.oauth_token is None:
+            self.oauth_token = f"mock-events-token-{uuid.uuid4().hex}"
 
     @property
     def authorized(self) -> bool:

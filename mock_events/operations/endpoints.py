@@ -16,7 +16,14 @@ from datetime import datetime
 from typing import Any
 
 from .. import arns, pagination
-from ..errors import ServiceError, already_exists, bus_not_found, limit_exceeded, not_found, validation
+from ..errors import (
+    ServiceError,
+    already_exists,
+    bus_not_found,
+    limit_exceeded,
+    not_found,
+    validation,
+)
 from ..resources import EventBus
 from ..service import Context, operation
 

@@ -1,0 +1,284 @@
+"""Partner event sources, from both sides.
+
+The partner (a SaaS provider's account): CreatePartnerEventSource, DescribePartnerEventSource,
+ListPartnerEventSources, ListPartnerEventSourceAccounts, DeletePartnerEventSource,
+PutPartnerEvents. The receiving account: DescribeEventSource, ListEventSources,
+ActivateEventSource, DeactivateEventSource, and CreateEventBus with EventSourceName.
+
+A receiving account's source is ACTIVE while the partner event bus of the same name exists and
+the source is not deactivated, PENDING otherwise, and DELETED once the partner deleted it after
+that account created its bus. PutPartnerEvents reaches the buses of ACTIVE sources only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .. import arns, delivery, pagination
+from ..errors import ServiceError, already_exists, not_found, validation
+from ..resources import RegionState
+from ..service import Context, operation
+from .put_events import (
+    MAX_REQUEST_SIZE,
+    _entry_error,
+    _required,
+    entry_size,
+    event_time,
+    parse_detail,
+    room_for,
+)
+
+
+@dataclass(eq=False)
+class PartnerEventSource:
+    """The partner's side: one name offered to one or more accounts."""
+
+    name: str
+    arn: str
+    accounts: dict[str, datetime] = field(default_factory=dict)
+    """Receiving account -> when the source was offered to it."""
+
+
+@dataclass(eq=False)
+class EventSource:
+    """The receiving account's side of a partner event source."""
+
+    name: str
+    arn: str
+    created_by: str
+    partner_account: str
+    creation_time: datetime
+    deactivated: bool = False
+    deleted: bool = False
+
+
+def source_arn(region: str, name: str) -> str:
+    """Event source ARNs carry no account: ``arn:aws:events:<region>::event-source/<name>``."""
+    return arns.arn(region, "", f"event-source/{name}")
+
+
+def state_of(state: RegionState, source: EventSource) -> str:
+    if source.deleted:
+        return "DELETED"
+    bus = state.buses.get(source.name)
+    if bus is not None and bus.event_source_name == source.name and not source.deactivated:
+        return "ACTIVE"
+    return "PENDING"
+
+
+def _source_not_found(name: str) -> ServiceError:
+    return not_found(f"Event source {name} does not exist.")
+
+
+def _invalid_state(name: str, state: str, action: str) -> ServiceError:
+    return ServiceError(
+        "InvalidStateException", f"Event source {name} is {state} and cannot be {action}."
+    )
+
+
+def check_bus_creation(state: RegionState, name: str) -> None:
+    """Refuse CreateEventBus with EventSourceName unless the account holds a live source."""
+    source = state.event_sources.get(name)
+    if source is None:
+        raise _source_not_found(name)
+    if source.deleted:
+        raise _invalid_state(name, "DELETED", "used to create an event bus")
+
+
+# -- the partner's side ---------------------------------------------------------------------
+
+
+def _partner_source(ctx: Context, name: str) -> PartnerEventSource:
+    found = ctx.state.partner_event_sources.get(name)
+    if found is None:
+        raise _source_not_found(name)
+    return found
+
+
+@operation("CreatePartnerEventSource")
+def create_partner_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    name, account = params["Name"], params["Account"]
+    partner = ctx.state.partner_event_sources.get(name)
+    if partner is not None and account in partner.accounts:
+        raise already_exists(f"Event source {name} already exists.")
+    receiving = ctx.backend.region(account, ctx.region)
+    existing = receiving.event_sources.get(name)
+    if existing is not None and not existing.deleted:
+        raise already_exists(f"Event source {name} already exists.")
+    now = ctx.now()
+    if partner is None:
+        partner = PartnerEventSource(name=name, arn=source_arn(ctx.region, name))
+        ctx.state.partner_event_sources[name] = partner
+    partner.accounts[account] = now
+    receiving.event_sources[name] = EventSource(
+        name=name,
+        arn=partner.arn,
+        created_by=name.split("/")[1],
+        partner_account=ctx.account,
+        creation_time=now,
+    )
+    return {"EventSourceArn": partner.arn}
+
+
+@operation("DescribePartnerEventSource")
+def describe_partner_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    partner = _partner_source(ctx, params["Name"])
+    return {"Arn": partner.arn, "Name": partner.name}
+
+
+@operation("ListPartnerEventSources")
+def list_partner_event_sources(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    prefix = params["NamePrefix"]
+    items = [p for p in ctx.state.partner_event_sources.values() if p.name.startswith(prefix)]
+    chunk, token = pagination.page(items, params, key=lambda p: p.name)
+    return pagination.with_token(
+        {"PartnerEventSources": [{"Arn": p.arn, "Name": p.name} for p in chunk]}, token
+    )
+
+
+@operation("ListPartnerEventSourceAccounts")
+def list_partner_event_source_accounts(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    partner = _partner_source(ctx, params["EventSourceName"])
+    chunk, token = pagination.page(list(partner.accounts), params, key=lambda a: a)
+    items = []
+    for account in chunk:
+        receiving = ctx.backend.region(account, ctx.region)
+        source = receiving.event_sources.get(partner.name)
+        item: dict[str, Any] = {"Account": account, "CreationTime": partner.accounts[account]}
+        if source is not None:
+            item["State"] = state_of(receiving, source)
+        items.append(item)
+    return pagination.with_token({"PartnerEventSourceAccounts": items}, token)
+
+
+@operation("DeletePartnerEventSource")
+def delete_partner_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    name, account = params["Name"], params["Account"]
+    partner = ctx.state.partner_event_sources.get(name)
+    if partner is None or account not in partner.accounts:
+        return {}
+    del partner.accounts[account]
+    if not partner.accounts:
+        del ctx.state.partner_event_sources[name]
+    receiving = ctx.backend.region(account, ctx.region)
+    source = receiving.event_sources.get(name)
+    if source is not None:
+        bus = receiving.buses.get(name)
+        if bus is not None and bus.event_source_name == name:
+            source.deleted = True
+        else:
+            del receiving.event_sources[name]
+    return {}
+
+
+@operation("PutPartnerEvents")
+def put_partner_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    entries = params["Entries"]
+    if sum(entry_size(e) for e in entries) > MAX_REQUEST_SIZE:
+        raise validation("Total size of the entries in the request is over the limit.")
+    now = ctx.now()
+    results: list[dict[str, Any]] = []
+    routed: list[tuple[Any, dict[str, Any], int]] = []
+    for entry in entries:
+        if not entry.get("Source"):
+            results.append(_required("Source"))
+            continue
+        if not entry.get("DetailType"):
+            results.append(_required("DetailType"))
+            continue
+        if entry.get("Detail") is None:
+            results.append(_required("Detail"))
+            continue
+        detail, depth = parse_detail(entry["Detail"])
+        if detail is None:
+            results.append(_entry_error("MalformedDetail", "Detail is malformed."))
+            continue
+        partner = ctx.state.partner_event_sources.get(entry["Source"])
+        if partner is None:
+            results.append(
+                _entry_error(
+                    "NotAuthorizedForSourceException",
+                    f"Not authorized for the source {entry['Source']}.",
+                )
+            )
+            continue
+        event_id = delivery.new_event_id()
+        results.append({"EventId": event_id})
+        for account in partner.accounts:
+            receiving = ctx.backend.region(account, ctx.region)
+            source = receiving.event_sources.get(partner.name)
+            if source is None or state_of(receiving, source) != "ACTIVE":
+                continue
+            bus = receiving.buses[partner.name]
+            event = delivery.envelope(
+                event_id=event_id,
+                detail_type=entry["DetailType"],
+                source=entry["Source"],
+                account=account,
+                time=event_time(entry, now),
+                region=bus.region,
+                resources=list(entry.get("Resources") or []),
+                detail=detail,
+            )
+            routed.append((bus, event, depth))
+    for bus, event, depth in routed:
+        with room_for(depth):
+            delivery.publish(ctx.backend, bus, event)
+    failed = sum(1 for r in results if "ErrorCode" in r)
+    return {"FailedEntryCount": failed, "Entries": results}
+
+
+# -- the receiving account's side ---------------------------------------------------------------
+
+
+def _source(ctx: Context, name: str) -> EventSource:
+    found = ctx.state.event_sources.get(name)
+    if found is None:
+        raise _source_not_found(name)
+    return found
+
+
+def _describe(state: RegionState, source: EventSource) -> dict[str, Any]:
+    return {
+        "Arn": source.arn,
+        "CreatedBy": source.created_by,
+        "CreationTime": source.creation_time,
+        "Name": source.name,
+        "State": state_of(state, source),
+    }
+
+
+@operation("DescribeEventSource")
+def describe_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return _describe(ctx.state, _source(ctx, params["Name"]))
+
+
+@operation("ListEventSources")
+def list_event_sources(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    prefix = params.get("NamePrefix", "")
+    state = ctx.state
+    items = [s for s in state.event_sources.values() if s.name.startswith(prefix)]
+    chunk, token = pagination.page(items, params, key=lambda s: s.name)
+    return pagination.with_token({"EventSources": [_describe(state, s) for s in chunk]}, token)
+
+
+@operation("ActivateEventSource")
+def activate_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    source = _source(ctx, params["Name"])
+    current = state_of(ctx.state, source)
+    if source.deleted or not source.deactivated:
+        raise _invalid_state(source.name, current, "activated")
+    source.deactivated = False
+    return {}
+
+
+@operation("DeactivateEventSource")
+def deactivate_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    source = _source(ctx, params["Name"])
+    current = state_of(ctx.state, source)
+    if current != "ACTIVE":
+        raise _invalid_state(source.name, current, "deactivated")
+    source.deactivated = True
+    return {}
