@@ -9,13 +9,13 @@ that tests read, and handed to the callbacks registered for the target's ARN.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from . import arns, permissions
+from .ids import new_uuid
 
 if TYPE_CHECKING:
     from .resources import EventBus, Rule, Target
@@ -127,7 +127,7 @@ def envelope(
 
 
 def new_event_id() -> str:
-    return str(uuid.uuid4())
+    return new_uuid()
 
 
 def publish(

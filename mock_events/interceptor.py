@@ -15,7 +15,6 @@ import logging
 import os
 import threading
 import traceback
-import uuid
 import weakref
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -28,6 +27,7 @@ from botocore.parsers import JSONParser
 
 from .model import SERVICE_NAME, check_output, validate
 from .errors import ServiceError
+from .ids import new_uuid
 from .service import Context, dispatch
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def _answer(
         result = dispatch(Context(mock.backend, account, region), operation, request)
         if check_responses:
             check_output(operation, result)
-        body = json.dumps(result, default=_json_default, separators=(",", ":"))
+        body = _encode(result)
     except ServiceError as error:
         status = error.status
         body = json.dumps({"__type": error.code, "message": error.message})
@@ -168,8 +168,11 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot serialize {type(value).__name__}")
 
 
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_json_default).encode
+
+
 def _response(operation_model: Any, status: int, body: bytes) -> tuple[AWSResponse, dict[str, Any]]:
-    request_id = str(uuid.uuid4())
+    request_id = new_uuid()
     headers = {
         "x-amzn-requestid": request_id,
         "content-type": "application/x-amz-json-1.1",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 import botocore.session
@@ -167,11 +168,101 @@ def _check_length(
         out.add(value, path, f"Member must have length less than or equal to {meta['max']}", shape)
 
 
+Check = Callable[[Any], bool]
+
+
+def _compile_check(shape: Shape, memo: dict[str, Check]) -> Check:
+    """A predicate that is True when a value breaks none of ``shape``'s constraints."""
+    key = f"{shape.type_name}:{shape.name}"
+    if key in memo:
+        return memo[key]
+    cell: list[Check] = []
+    memo[key] = lambda value: cell[0](value)  # recursive shapes resolve through the cell
+    meta = shape.metadata
+    low, high = meta.get("min"), meta.get("max")
+    t = shape.type_name
+    check: Check
+    if t == "string":
+        regex = _regex(meta["pattern"]).fullmatch if "pattern" in meta else None
+        enum = frozenset(shape.enum) if shape.enum else None
+
+        def check(value: Any) -> bool:
+            return (
+                isinstance(value, str)
+                and (low is None or len(value) >= low)
+                and (high is None or len(value) <= high)
+                and (regex is None or regex(value) is not None)
+                and (enum is None or value in enum)
+            )
+    elif t in ("integer", "long"):
+
+        def check(value: Any) -> bool:
+            return (
+                type(value) is int
+                and (low is None or value >= low)
+                and (high is None or value <= high)
+            )
+    elif t == "boolean":
+
+        def check(value: Any) -> bool:
+            return isinstance(value, bool)
+    elif t == "timestamp":
+
+        def check(value: Any) -> bool:
+            return isinstance(value, (int, float, str)) and not isinstance(value, bool)
+    elif t == "list":
+        item_check = _compile_check(shape.member, memo)
+
+        def check(value: Any) -> bool:
+            return (
+                isinstance(value, list)
+                and (low is None or len(value) >= low)
+                and (high is None or len(value) <= high)
+                and all(item is None or item_check(item) for item in value)
+            )
+    elif t == "map":
+        key_check = _compile_check(shape.key, memo)
+        value_check = _compile_check(shape.value, memo)
+
+        def check(value: Any) -> bool:
+            return (
+                isinstance(value, dict)
+                and (low is None or len(value) >= low)
+                and (high is None or len(value) <= high)
+                and all(key_check(k) and (v is None or value_check(v)) for k, v in value.items())
+            )
+    else:
+        members = {name: _compile_check(m, memo) for name, m in shape.members.items()}
+        required = tuple(shape.required_members)
+
+        def check(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return False
+            for name in required:
+                if value.get(name) is None:
+                    return False
+            for name, item in value.items():
+                member = members.get(name)
+                if member is not None and item is not None and not member(item):
+                    return False
+            return True
+    cell.append(check)
+    memo[key] = check
+    return check
+
+
+@functools.cache
+def _input_check(operation: str) -> Check | None:
+    shape = operation_model(operation).input_shape
+    return None if shape is None else _compile_check(shape, {})
+
+
 def validate(operation: str, params: dict[str, Any]) -> None:
     """Raise AWS's ``ValidationException`` when ``params`` break the input shape of ``operation``."""
-    shape = operation_model(operation).input_shape
-    if shape is None:
+    check = _input_check(operation)
+    if check is None or check(params):
         return
+    shape = operation_model(operation).input_shape
     if not isinstance(params, dict):
         raise _type_error("", "a structure")
     out = _Violations()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from .. import arns, lookup, pagination, patterns, scheduler
@@ -14,10 +15,16 @@ from .tags import tags_from_request
 ENABLED_STATES = ("ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
 
 
+@functools.lru_cache(maxsize=4096)
+def _compiled(text: str, max_length: int) -> patterns.Pattern:
+    # Compiled patterns are immutable, so rules put with the same text share one.
+    return patterns.compile(text, max_length=max_length)
+
+
 def compile_pattern(ctx: Context, text: str) -> patterns.Pattern:
     """The compiled pattern, or AWS's InvalidEventPatternException."""
     try:
-        return patterns.compile(text, max_length=ctx.backend.quotas["event_pattern_size"])
+        return _compiled(text, ctx.backend.quotas["event_pattern_size"])
     except patterns.PatternError as error:
         raise ServiceError("InvalidEventPatternException", error.message) from None
 

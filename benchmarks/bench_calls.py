@@ -1,0 +1,79 @@
+"""Per-call time of put_rule, describe_rule, list_rules and put_targets: mock-events vs botocore's Stubber.
+
+Run: python benchmarks/bench_calls.py    (target: each at most 1.5x Stubber)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import boto3
+from botocore.stub import Stubber
+
+from _timing import compare, table
+from mock_events import interceptor, mock_events
+
+PATTERN = '{"source":["orders"],"detail-type":["Order Placed"]}'
+RULE_ARN = "arn:aws:events:us-east-1:123456789012:rule/r"
+TARGET = {"Id": "q", "Arn": "arn:aws:sqs:us-east-1:123456789012:q"}
+CALLS = {
+    "put_rule": ({"Name": "r", "EventPattern": PATTERN}, {"RuleArn": RULE_ARN}),
+    "describe_rule": (
+        {"Name": "r"},
+        {"Name": "r", "Arn": RULE_ARN, "EventPattern": PATTERN, "State": "ENABLED",
+         "EventBusName": "default", "CreatedBy": "123456789012"},
+    ),
+    "list_rules": (
+        {},
+        {"Rules": [{"Name": "r", "Arn": RULE_ARN, "EventPattern": PATTERN, "State": "ENABLED",
+                    "EventBusName": "default"}]},
+    ),
+    "put_targets": ({"Rule": "r", "Targets": [TARGET]}, {"FailedEntryCount": 0, "FailedEntries": []}),
+}
+
+
+def stubbed_client(name: str, responses: int):  # noqa: ANN201 - a boto3 client
+    client = boto3.client("events", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    params, response = CALLS[name]
+    stub = Stubber(client)
+    for _ in range(responses):
+        stub.add_response(name, response, params)
+    stub.activate()
+    return client
+
+
+def main() -> None:
+    calls, rounds = 200, 15
+    rows = []
+    m = mock_events()
+    with m:
+        mocked = boto3.client("events", region_name="us-east-1")
+        mocked.put_rule(Name="r", EventPattern=PATTERN)
+    for name, (params, _) in CALLS.items():
+        stubbed = stubbed_client(name, calls * (rounds + 1))
+
+        def with_mock(call=getattr(mocked, name), params=params):  # noqa: ANN001
+            # The same activation, resumed without a reset, so only the calls are timed.
+            interceptor.activate(m)
+            try:
+                for _ in range(calls):
+                    call(**params)
+            finally:
+                interceptor.deactivate(m)
+
+        def with_stubber(call=getattr(stubbed, name), params=params):  # noqa: ANN001
+            for _ in range(calls):
+                call(**params)
+
+        stub, mock = compare(with_stubber, with_mock, calls=1, rounds=rounds)
+        rows.append((name, f"{stub / calls:.1f}", f"{mock / calls:.1f}", f"{mock / stub:.2f}x"))
+    table(
+        f"per call (us), best of {rounds} alternating rounds of {calls}",
+        ("operation", "Stubber", "mock-events", "ratio"),
+        rows,
+    )
+    print(f"\nmeasured {datetime.now(timezone.utc):%Y-%m-%d %H:%M}Z; target: ratio <= 1.5x")
+
+
+if __name__ == "__main__":
+    main()
