@@ -147,8 +147,12 @@ def publish(
         return
     allowed = set(rule_filter) if rule_filter is not None else None
     visited = visited | {bus.arn}
-    # Rules in the order they were put, so deliveries are reproducible.
-    for rule in [r for r in bus.rules.values() if r.name in names]:
+    rules = bus.rules
+    matched = [rules[name] for name in names]
+    if len(matched) > 1:
+        # In the order the rules were created, so deliveries are reproducible.
+        matched.sort(key=lambda r: r.created)
+    for rule in matched:
         if not rule.enabled:
             continue
         if allowed is not None and rule.arn not in allowed:

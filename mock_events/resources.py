@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,9 @@ class Target:
         return self.spec["Arn"]
 
 
+_rule_sequence = itertools.count()
+
+
 @dataclass(eq=False)
 class Rule:
     name: str
@@ -48,6 +52,7 @@ class Rule:
     targets: dict[str, Target] = field(default_factory=dict)
     schedule_anchor: datetime | None = None
     timer: Any = None
+    created: int = field(default_factory=lambda: next(_rule_sequence))
 
     @property
     def enabled(self) -> bool:

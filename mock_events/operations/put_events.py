@@ -16,6 +16,8 @@ from ..service import Context, operation
 MAX_REQUEST_SIZE = 256 * 1024
 MAX_DETAIL_DEPTH = 1000
 _TIME_SIZE = 14
+# Events nested no deeper than this are handled within Python's default recursion limit.
+_SHALLOW = 200
 
 
 def entry_size(entry: dict[str, Any]) -> int:
@@ -72,7 +74,10 @@ def parse_detail(text: str) -> tuple[dict[str, Any] | None, int]:
     if depth > MAX_DETAIL_DEPTH:
         return None, depth
     try:
-        with room_for(depth):
+        if depth > _SHALLOW:
+            with room_for(depth):
+                detail = json.loads(text)
+        else:
             detail = json.loads(text)
     except (ValueError, RecursionError):
         return None, depth
@@ -158,7 +163,10 @@ def put_entries(ctx: Context, entries: list[dict[str, Any]], *, bus_override: Ev
         )
         routed.append((bus, event, depth, entry.get("TraceHeader")))
     for bus, event, depth, trace_header in routed:
-        with room_for(depth):
+        if depth > _SHALLOW:
+            with room_for(depth):
+                delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
+        else:
             delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
     failed = sum(1 for r in results if "ErrorCode" in r)
     return {"FailedEntryCount": failed, "Entries": results}

@@ -238,6 +238,8 @@ class RuleIndex:
             self._unplace(key, path, value)
 
     def match(self, event: dict) -> set[Hashable]:
+        if not self._patterns:
+            return set()
         flat = _flatten(event)
         candidates = set(self._always)
         for path, table in self._index.items():
