@@ -16,7 +16,7 @@ def tags_from_request(ctx: Context, tags: list[dict[str, str]]) -> dict[str, str
     return out
 
 
-def _tags_of(ctx: Context, resource_arn: str) -> dict[str, str]:
+def _tags_of(ctx: Context, resource_arn: str, *, modify: bool = False) -> dict[str, str]:
     parts = arns.parse(resource_arn)
     if parts is None or parts["service"] != "events":
         raise validation(f"Provided Arn is not in correct format: {resource_arn}")
@@ -34,13 +34,15 @@ def _tags_of(ctx: Context, resource_arn: str) -> dict[str, str]:
         rule = bus.rules.get(rule_name) if bus is not None else None
         if rule is None:
             raise lookup.rule_not_found(rule_name, bus_name)
+        if modify:
+            lookup.refuse_managed(rule)
         return rule.tags
     raise validation(f"Resource type {kind} does not support tagging.")
 
 
 @operation("TagResource")
 def tag_resource(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    tags = _tags_of(ctx, params["ResourceARN"])
+    tags = _tags_of(ctx, params["ResourceARN"], modify=True)
     new = {t["Key"]: t["Value"] for t in params["Tags"]}
     if len(tags.keys() | new.keys()) > ctx.backend.quotas["tags_per_resource"]:
         raise limit_exceeded()
@@ -50,7 +52,7 @@ def tag_resource(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("UntagResource")
 def untag_resource(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    tags = _tags_of(ctx, params["ResourceARN"])
+    tags = _tags_of(ctx, params["ResourceARN"], modify=True)
     for key in params["TagKeys"]:
         tags.pop(key, None)
     return {}
