@@ -1,0 +1,314 @@
+"""Replays: StartReplay, DescribeReplay, ListReplays, CancelReplay.
+
+A replay publishes the archived events whose event time is in [EventStartTime, EventEndTime) to
+the archive's bus again, with ``replay-name`` after ``region``, to the bus's rules (only those in
+``Destination.FilterArns`` when given) but never to an archive. The backend's ``replay_mode``
+chooses how: ``"immediate"`` (default) replays everything before StartReplay returns;
+``"clock"`` replays one minute of event time per minute of the mock's clock, as AWS does, so
+RUNNING, CANCELLING and CANCELLED can be observed. Either way the work done is one step per
+archived event in the window, never one per minute of the window.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from .. import arns, delivery, pagination
+from ..errors import ServiceError, already_exists, bus_not_found, limit_exceeded, not_found, validation
+from ..service import Context, operation
+from .archives import Archive, ArchivedEvent
+
+if TYPE_CHECKING:
+    from ..clock import Timer
+    from ..service import Backend
+
+MINUTE = timedelta(minutes=1)
+ACTIVE = ("STARTING", "RUNNING")
+IMMEDIATE, CLOCK = "immediate", "clock"
+
+
+def _time(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc)
+    if isinstance(value, str):
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+    return datetime.fromtimestamp(value, timezone.utc)
+
+
+@dataclass(eq=False)
+class Replay:
+    name: str
+    arn: str
+    account: str
+    region: str
+    event_source_arn: str
+    destination: dict[str, Any]
+    bus_name: str
+    event_start: datetime
+    event_end: datetime
+    replay_start: datetime
+    description: str | None = None
+    state: str = "STARTING"
+    state_reason: str | None = None
+    replay_end: datetime | None = None
+    last_replayed: datetime | None = None
+    pending: list[ArchivedEvent] = field(default_factory=list)
+    cursor: int = 0
+    timer: Timer | None = None
+
+    @property
+    def slices(self) -> int:
+        """How many one-minute slices of event time the window spans."""
+        return max(1, -(-(self.event_end - self.event_start) // MINUTE))
+
+    def progress(self, now: datetime) -> datetime | None:
+        """EventLastReplayedTime: the end of the event time replayed so far (None before any)."""
+        if self.state != "RUNNING":
+            return self.last_replayed
+        done = (now - self.replay_start) // MINUTE
+        if done < 1:
+            return self.last_replayed
+        return min(self.event_end, self.event_start + done * MINUTE)
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "arn": self.arn,
+            "event_source_arn": self.event_source_arn,
+            "destination": json.loads(json.dumps(self.destination)),
+            "description": self.description,
+            "state": self.state,
+            "event_start": self.event_start,
+            "event_end": self.event_end,
+            "replay_start": self.replay_start,
+            "replay_end": self.replay_end,
+            "last_replayed": self.last_replayed,
+            "events_replayed": self.cursor,
+            "events_in_window": len(self.pending),
+        }
+
+
+def replay_arn(region: str, account: str, name: str) -> str:
+    return arns.arn(region, account, f"replay/{name}")
+
+
+def _archive(ctx: Context, arn: str) -> Archive:
+    parts = arns.parse(arn)
+    resource = parts["resource"] if parts else arn
+    name = resource.split("/", 1)[1] if resource.startswith("archive/") else resource
+    archive = ctx.state.archives.get(name)
+    if (
+        archive is None
+        or parts is None
+        or (parts["account"], parts["region"]) != (ctx.account, ctx.region)
+        or not resource.startswith("archive/")
+    ):
+        raise validation(f"Parameter EventSourceArn is not valid. Reason: Archive {name} does not exist.")
+    return archive
+
+
+def _destination_bus(ctx: Context, arn: str, archive: Archive) -> str:
+    account, region, name = arns.parse_bus(arn)
+    if account is None:
+        raise validation("Parameter Destination.Arn is not valid. Reason: Must contain an event bus ARN.")
+    bus = ctx.state.buses.get(name)
+    if bus is None or (account, region) != (ctx.account, ctx.region):
+        raise bus_not_found(name)
+    if bus.arn != archive.event_source_arn:
+        raise validation("Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.")
+    return bus.name
+
+
+def _in_window(archive: Archive, start: datetime, end: datetime) -> list[ArchivedEvent]:
+    ordered = archive.by_event_time()
+    first = bisect_left(ordered, start, key=lambda e: e.time)
+    last = bisect_left(ordered, end, key=lambda e: e.time)
+    return ordered[first:last]
+
+
+def _replayed(replay: Replay, stored: ArchivedEvent) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in json.loads(stored.text).items():
+        out[key] = value
+        if key == "region":
+            out["replay-name"] = replay.name
+    return out
+
+
+def _publish_until(backend: Backend, replay: Replay, limit: datetime) -> bool:
+    """Publish the pending events with event time before ``limit``; False if the bus is gone."""
+    state = backend.regions.get((replay.account, replay.region))
+    bus = state.buses.get(replay.bus_name) if state is not None else None
+    if bus is None:
+        replay.state = "FAILED"
+        replay.state_reason = f"Event bus {replay.bus_name} does not exist."
+        replay.replay_end = backend.clock.now()
+        return False
+    filter_arns = replay.destination.get("FilterArns") or None
+    pending = replay.pending
+    while replay.cursor < len(pending) and pending[replay.cursor].time < limit:
+        stored = pending[replay.cursor]
+        replay.cursor += 1
+        delivery.publish(backend, bus, _replayed(replay, stored), rule_filter=filter_arns)
+    return True
+
+
+def _complete(backend: Backend, replay: Replay, when: datetime) -> None:
+    if replay.timer is not None:
+        replay.timer.cancel()
+        replay.timer = None
+    replay.state = "COMPLETED"
+    replay.last_replayed = replay.event_end
+    replay.replay_end = when
+    replay.pending = []
+
+
+def _schedule(backend: Backend, replay: Replay, when: datetime) -> None:
+    def step(due: datetime) -> None:
+        with backend.lock:
+            if replay.timer is not timer:
+                return
+            replay.timer = None
+            _step(backend, replay, due)
+
+    timer = backend.clock.schedule(when, step)
+    replay.timer = timer
+
+
+def _step(backend: Backend, replay: Replay, due: datetime) -> None:
+    """One wake-up of a clock-mode replay: replay the slices now due, then sleep until the next
+    slice that holds an event, or until the last slice."""
+    if replay.state == "CANCELLING":
+        replay.state = "CANCELLED"
+        replay.replay_end = due
+        replay.pending = []
+        return
+    replay.state = "RUNNING"
+    done = (due - replay.replay_start) // MINUTE
+    upto = min(replay.event_end, replay.event_start + done * MINUTE)
+    replay.last_replayed = upto
+    if not _publish_until(backend, replay, upto):
+        return
+    if replay.state != "RUNNING":  # a target's callback cancelled it meanwhile
+        return
+    last = replay.replay_start + replay.slices * MINUTE
+    if upto >= replay.event_end:
+        _complete(backend, replay, due)
+        return
+    wake = last
+    if replay.cursor < len(replay.pending):
+        slice_index = (replay.pending[replay.cursor].time - replay.event_start) // MINUTE
+        wake = min(last, replay.replay_start + (slice_index + 1) * MINUTE)
+    _schedule(backend, replay, wake)
+
+
+@operation("StartReplay")
+def start_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    state = ctx.state
+    archive = _archive(ctx, params["EventSourceArn"])
+    destination = params["Destination"]
+    bus_name = _destination_bus(ctx, destination["Arn"], archive)
+    start, end = _time(params["EventStartTime"]), _time(params["EventEndTime"])
+    if start >= end:
+        raise validation("Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.")
+    name = params["ReplayName"]
+    if name in state.replays:
+        raise already_exists(f"Replay {name} already exists.")
+    active = sum(1 for r in state.replays.values() if r.state in ACTIVE)
+    if active >= ctx.backend.quotas["active_replays"]:
+        raise limit_exceeded()
+    now = ctx.now()
+    replay = Replay(
+        name=name,
+        arn=replay_arn(ctx.region, ctx.account, name),
+        account=ctx.account,
+        region=ctx.region,
+        event_source_arn=archive.arn,
+        destination=dict(destination),
+        bus_name=bus_name,
+        event_start=start,
+        event_end=end,
+        replay_start=now,
+        description=params.get("Description"),
+        pending=_in_window(archive, start, end),
+    )
+    state.replays[name] = replay
+    response = {"ReplayArn": replay.arn, "State": replay.state, "ReplayStartTime": replay.replay_start}
+    if getattr(ctx.backend, "replay_mode", IMMEDIATE) == CLOCK:
+        _schedule(ctx.backend, replay, now + MINUTE)
+    elif _publish_until(ctx.backend, replay, end):
+        _complete(ctx.backend, replay, ctx.now())
+    return response
+
+
+def find(ctx: Context, name: str) -> Replay:
+    replay = ctx.state.replays.get(name)
+    if replay is None:
+        raise not_found(f"Replay {name} does not exist.")
+    return replay
+
+
+def _describe(replay: Replay, now: datetime, *, full: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"ReplayName": replay.name}
+    if full:
+        out["ReplayArn"] = replay.arn
+        if replay.description is not None:
+            out["Description"] = replay.description
+    out["State"] = replay.state
+    if replay.state_reason is not None:
+        out["StateReason"] = replay.state_reason
+    out["EventSourceArn"] = replay.event_source_arn
+    if full:
+        out["Destination"] = replay.destination
+    out["EventStartTime"] = replay.event_start
+    out["EventEndTime"] = replay.event_end
+    last = replay.progress(now)
+    if last is not None and replay.state != "CANCELLING":
+        out["EventLastReplayedTime"] = last
+    out["ReplayStartTime"] = replay.replay_start
+    if replay.replay_end is not None:
+        out["ReplayEndTime"] = replay.replay_end
+    return out
+
+
+@operation("DescribeReplay")
+def describe_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return _describe(find(ctx, params["ReplayName"]), ctx.now(), full=True)
+
+
+@operation("ListReplays")
+def list_replays(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    filters = [k for k in ("NamePrefix", "EventSourceArn", "State") if params.get(k) is not None]
+    if len(filters) > 1:
+        raise validation(
+            "At most one filter is allowed for ListReplays. Use either : State, EventSourceArn, or NamePrefix."
+        )
+    replays = list(ctx.state.replays.values())
+    if "NamePrefix" in params:
+        replays = [r for r in replays if r.name.startswith(params["NamePrefix"])]
+    if "EventSourceArn" in params:
+        replays = [r for r in replays if r.event_source_arn == params["EventSourceArn"]]
+    if "State" in params:
+        replays = [r for r in replays if r.state == params["State"]]
+    chunk, token = pagination.page(replays, params, key=lambda r: r.name)
+    now = ctx.now()
+    return pagination.with_token({"Replays": [_describe(r, now, full=False) for r in chunk]}, token)
+
+
+@operation("CancelReplay")
+def cancel_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    replay = find(ctx, params["ReplayName"])
+    if replay.state not in ACTIVE:
+        raise ServiceError(
+            "IllegalStatusException", f"Replay {replay.name} is not in a valid state for this operation."
+        )
+    if replay.timer is not None:
+        replay.timer.cancel()
+    replay.state = "CANCELLING"
+    now = ctx.now()
+    done = (now - replay.replay_start) // MINUTE
+    _schedule(ctx.backend, replay, replay.replay_start + (done + 1) * MINUTE)
+    return {"ReplayArn": replay.arn, "State": replay.state}
