@@ -29,7 +29,11 @@ class EventsMock:
         region: str = DEFAULT_REGION,
         account_id: str = DEFAULT_ACCOUNT_ID,
         quotas: Mapping[str, int] | None = None,
+        replay_mode: str = "immediate",
     ) -> None:
+        if replay_mode not in ("immediate", "clock"):
+            raise ValueError(f"replay_mode must be 'immediate' or 'clock', not {replay_mode!r}")
+        self.replay_mode = replay_mode
         if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
             raise ValueError(f"account_id must be 12 digits, not {account_id!r}")
         self.region = region
@@ -39,11 +43,13 @@ class EventsMock:
         self._active = False
 
     def _new_backend(self) -> Backend:
-        return Backend(
+        backend = Backend(
             default_account=self.account_id,
             default_region=self.region,
             quotas=dict(self.quotas),
         )
+        backend.replay_mode = self.replay_mode  # type: ignore[attr-defined]
+        return backend
 
     # -- activation ---------------------------------------------------------------------
     def start(self) -> EventsMock:
@@ -81,7 +87,9 @@ class EventsMock:
         return self._decorate_function(target)
 
     def _fresh(self) -> EventsMock:
-        return EventsMock(region=self.region, account_id=self.account_id, quotas=self.quotas)
+        return EventsMock(
+            region=self.region, account_id=self.account_id, quotas=self.quotas, replay_mode=self.replay_mode
+        )
 
     def _decorate_function(self, func: F) -> F:
         if inspect.iscoroutinefunction(func):
