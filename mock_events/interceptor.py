@@ -159,7 +159,16 @@ def _request_body(body: Any) -> dict[str, Any]:
         raise ServiceError("SerializationException", str(error)) from None
     if not isinstance(request, dict):
         raise ServiceError("SerializationException", "Request body must be a JSON object.")
-    return request
+    return _without_nulls(request)
+
+
+def _without_nulls(value: Any) -> Any:
+    """Members sent as JSON null dropped, as AWS reads them: a null member is an absent one."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def _json_default(value: Any) -> Any:

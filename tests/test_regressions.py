@@ -21,3 +21,16 @@ def test_http_method_enum_is_listed_in_the_order_aws_prints_it(events):
         "1 validation error detected: Value 'FETCH' at 'httpMethod' failed to satisfy constraint: "
         "Member must satisfy enum value set: [HEAD, POST, PATCH, DELETE, PUT, GET, OPTIONS]",
     )
+
+
+def _unvalidated_client():
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("events", region_name="us-east-1", config=Config(parameter_validation=False))
+
+
+def test_a_member_sent_as_null_is_read_as_absent(events):
+    events.put_rule(Name="r", EventPattern='{"source":["a"]}')
+    rules = _unvalidated_client().list_rules(NamePrefix=None)["Rules"]
+    assert [r["Name"] for r in rules] == ["r"]
