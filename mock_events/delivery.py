@@ -218,6 +218,11 @@ def deliver(
 
 def _attempt(backend: Backend, rule: Rule, target: Target, event: dict[str, Any], record: Delivery) -> None:
     log = backend.log
+    refused = (record.http_request or {}).get("error")
+    if refused is not None:
+        # The API destination or its connection cannot send: not worth a retry.
+        _exhausted(backend, rule, target, event, refused, 1, record)
+        return
     callbacks = log.callbacks.get(record.target_arn)
     if not callbacks:
         log._append(log.deliveries, record)

@@ -199,9 +199,16 @@ def test_on_target_callback_sees_the_request(events, events_mock):
     assert seen == ["POST"]
 
 
-def test_deauthorized_connection_marks_the_request(events, events_mock):
+def test_deauthorized_connection_fails_the_delivery_to_the_dead_letter_queue(events, events_mock):
     arn = destination(events, connection(events))["ApiDestinationArn"]
     events.deauthorize_connection(Name="c")
-    request = deliver(events, events_mock, arn).http_request
-    assert "Authorization" not in request["headers"]
-    assert "DEAUTHORIZED" in request["error"]
+    dlq = "arn:aws:sqs:us-east-1:123456789012:dlq"
+    events.put_rule(Name="r", EventPattern='{"source":["shop"]}')
+    events.put_targets(Rule="r", Targets=[{"Id": "t", "Arn": arn, "RoleArn": ROLE,
+                                           "DeadLetterConfig": {"Arn": dlq}}])
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "order", "Detail": '{"id": 7}'}])
+    assert events_mock.deliveries(arn) == []
+    (failure,) = events_mock.failures(arn)
+    assert failure.outcome == "dead-lettered" and "DEAUTHORIZED" in failure.error
+    (letter,) = events_mock.deliveries(dlq)
+    assert "DEAUTHORIZED" in letter.error
