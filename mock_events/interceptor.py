@@ -163,11 +163,27 @@ def _request_body(body: Any) -> dict[str, Any]:
 
 
 def _without_nulls(value: Any) -> Any:
-    """Members sent as JSON null dropped, as AWS reads them: a null member is an absent one."""
+    """Members sent as JSON null dropped, as AWS reads them: a null member is an absent one.
+
+    A string holding a lone surrogate (``"\\ud800"``) is no Unicode text: the request is refused.
+    """
     if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+        return {_text(k): _without_nulls(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
         return [_without_nulls(v) for v in value]
+    if isinstance(value, str):
+        return _text(value)
+    return value
+
+
+def _text(value: str) -> str:
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ServiceError(
+                "SerializationException", "Request body is not valid Unicode: lone surrogate in a string."
+            ) from None
     return value
 
 

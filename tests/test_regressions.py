@@ -34,3 +34,11 @@ def test_a_member_sent_as_null_is_read_as_absent(events):
     events.put_rule(Name="r", EventPattern='{"source":["a"]}')
     rules = _unvalidated_client().list_rules(NamePrefix=None)["Rules"]
     assert [r["Name"] for r in rules] == ["r"]
+
+
+def test_a_lone_surrogate_is_refused_as_a_serialization_error(events):
+    from botocore.exceptions import ClientError as _ClientError
+
+    with pytest.raises(_ClientError) as excinfo:
+        events.put_events(Entries=[{"Source": "\ud800", "DetailType": "t", "Detail": "{}"}])
+    assert error_of(excinfo)[0] == "SerializationException"
