@@ -15,10 +15,12 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 from conftest import error_of, load_corpus
+from mock_events import EventsMock
 
 CASES = load_corpus("api_errors.json")
 ACCOUNT = "123456789012"
@@ -27,8 +29,6 @@ QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:conformance-queue"
 TEST_EVENT_DETAIL = {"command": "update-account", "payload": {"acc_id": "0a787ecb-4015", "sf_id": "baz"}}
 TEST_EVENT_PATTERN = json.dumps({"source": ["core.update-account-command"]})
 
-# Operations whose handlers other developers are building (archives, replays, connections,
-# API destinations): their cases run like every other case, and are reported while they fail.
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][\w-]*)>")
 
 
@@ -242,8 +242,8 @@ class Scene:
                 "EventBusName": bus,
             }
             return [dict(entry) for _ in range(int(m[1]))]
-        if _PLACEHOLDER.fullmatch(text):
-            return self.name(_PLACEHOLDER.fullmatch(text)[1])
+        if _PLACEHOLDER.search(text):
+            return self.substitute(text)
         return text
 
     def request(self, operation: str, value: Any, key: str = "") -> Any:
@@ -321,21 +321,29 @@ def _same_modulo_uuids(actual: Any, recorded: Any, seen: dict[str, str]) -> bool
     return actual == recorded
 
 
+def _replay_mode(case: dict[str, Any]) -> str:
+    """Replays that must still be running (``concurrent``) advance with the mock's clock."""
+    note = case["request"].get("note", "") if isinstance(case["request"], dict) else ""
+    return "clock" if "concurrent" in note else "immediate"
+
+
 @pytest.mark.parametrize("case", CASES, ids=[f"{i:02d}-{c['name']}" for i, c in enumerate(CASES)])
-def test_api_errors_case(events: Any, case: dict[str, Any]) -> None:
-    scene = Scene(events, case)
-    method, request = scene.arrange()
-    call = getattr(events, method)
-    if case["kind"] == "exception":
-        with pytest.raises(ClientError) as excinfo:
-            call(**request)
-        assert error_of(excinfo) == (case["error_code"], scene.expected(case["message"]))
-        if case.get("http_status") is not None:
-            assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == case["http_status"]
-    else:
-        response = call(**request)
-        response.pop("ResponseMetadata")
-        assert _same_modulo_uuids(response, case["response"], {}), response
+def test_api_errors_case(case: dict[str, Any]) -> None:
+    with EventsMock(replay_mode=_replay_mode(case)):
+        client = boto3.client("events", region_name=REGION)
+        scene = Scene(client, case)
+        method, request = scene.arrange()
+        call = getattr(client, method)
+        if case["kind"] == "exception":
+            with pytest.raises(ClientError) as excinfo:
+                call(**request)
+            assert error_of(excinfo) == (case["error_code"], scene.expected(case["message"]))
+            if case.get("http_status") is not None:
+                assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == case["http_status"]
+        else:
+            response = call(**request)
+            response.pop("ResponseMetadata")
+            assert _same_modulo_uuids(response, case["response"], {}), response
 
 
 def test_the_corpus_holds_every_recorded_case() -> None:
