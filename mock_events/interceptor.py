@@ -10,6 +10,7 @@ With no mock active, nothing of ours is left in botocore.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -23,7 +24,8 @@ import botocore.client
 import botocore.session
 import wrapt
 from botocore.awsrequest import AWSResponse
-from botocore.parsers import JSONParser
+from botocore.awsrequest import HeadersDict
+from botocore.parsers import DEFAULT_TIMESTAMP_PARSER, JSONParser
 
 from .model import SERVICE_NAME, check_output, validate
 from .errors import ServiceError
@@ -73,8 +75,24 @@ def _install(region: str) -> None:
     # for clients created without one.
     _set_env("AWS_EC2_METADATA_DISABLED", "true")
     if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
-        if botocore.session.Session().get_config_variable("region") is None:
+        if not _config_file_has_region(_config_key()):
             _set_env("AWS_DEFAULT_REGION", region)
+
+
+def _config_key() -> tuple[str | None, ...]:
+    """What decides whether the config file gives a region: the file (and its version), the profile."""
+    path = os.path.expanduser(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config")
+    try:
+        version = str(os.stat(path).st_mtime_ns)
+    except OSError:
+        version = None
+    return (path, version, os.environ.get("AWS_PROFILE"), os.environ.get("AWS_DEFAULT_PROFILE"))
+
+
+@functools.lru_cache(maxsize=16)
+def _config_file_has_region(key: tuple[str | None, ...]) -> bool:
+    # A botocore session takes milliseconds to build: asked once per config file version.
+    return botocore.session.Session().get_config_variable("region") is not None
 
 
 def _uninstall() -> None:
@@ -128,7 +146,6 @@ def _answer(
     operation = model.name
     region = context.get("client_region") or mock.region
     account = _account_of(request_signer, mock)
-    status = 200
     try:
         request = _request_body(params.get("body"))
         validate(operation, request)
@@ -136,18 +153,13 @@ def _answer(
         result = dispatch(Context(mock.backend, account, region), operation, request)
         if check_responses:
             check_output(operation, result)
-        body = _encode(result)
+        return _response(model, 200, result)
     except ServiceError as error:
-        status = error.status
-        body = json.dumps({"__type": error.code, "message": error.message})
+        return _response(model, error.status, {"__type": error.code, "message": error.message})
     except Exception:  # a bug of ours must still reach the caller as an AWS-shaped error
         _log.exception("mock-events failed to answer %s", operation)
-        status = 500
-        body = json.dumps(
-            {"__type": "InternalException", "message": "mock-events internal error:\n" + traceback.format_exc()}
-        )
-    return _response(model, status, body.encode())
-
+        message = "mock-events internal error:\n" + traceback.format_exc()
+        return _response(model, 500, {"__type": "InternalException", "message": message})
 
 
 def _request_body(body: Any) -> dict[str, Any]:
@@ -159,7 +171,10 @@ def _request_body(body: Any) -> dict[str, Any]:
         raise ServiceError("SerializationException", str(error)) from None
     if not isinstance(request, dict):
         raise ServiceError("SerializationException", "Request body must be a JSON object.")
-    return _without_nulls(request)
+    raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
+    if b"null" in raw or b"\\u" in raw:
+        return _without_nulls(request)
+    return request
 
 
 def _without_nulls(value: Any) -> Any:
@@ -196,20 +211,58 @@ def _json_default(value: Any) -> Any:
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_json_default).encode
 
 
-def _response(operation_model: Any, status: int, body: bytes) -> tuple[AWSResponse, dict[str, Any]]:
-    request_id = new_uuid()
+def _timestamp(value: Any) -> Any:
+    return DEFAULT_TIMESTAMP_PARSER(value.timestamp() if isinstance(value, datetime) else value)
+
+
+class _DecodedJSONParser(JSONParser):
+    """botocore's JSON parser, handed the body already decoded (the dict we would have encoded)."""
+
+    def _parse_body_as_json(self, body_contents: Any) -> Any:
+        if isinstance(body_contents, dict):
+            return body_contents
+        return super()._parse_body_as_json(body_contents)
+
+
+class _Response(AWSResponse):
+    """The HTTP response botocore sees; its body is encoded only if someone reads it."""
+
+    def __init__(self, status_code: int, headers: dict[str, str], document: dict[str, Any]) -> None:
+        self.url = _URL
+        self.status_code = status_code
+        self.raw = None
+        self._plain_headers = headers
+        self._document = document
+        self._body: bytes | None = None
+
+    @property
+    def headers(self) -> HeadersDict:  # type: ignore[override]
+        return HeadersDict(self._plain_headers)
+
+    @property
+    def content(self) -> bytes:
+        if self._body is None:
+            self._body = _encode(self._document).encode()
+        return self._body
+
+
+_URL = "https://events.amazonaws.com/"
+
+
+def _response(
+    operation_model: Any, status: int, document: dict[str, Any]
+) -> tuple[AWSResponse, dict[str, Any]]:
     headers = {
-        "x-amzn-requestid": request_id,
+        "x-amzn-requestid": new_uuid(),
         "content-type": "application/x-amz-json-1.1",
-        "content-length": str(len(body)),
     }
-    http = AWSResponse("https://events.amazonaws.com/", status, headers, None)
-    http._content = body
     parser = getattr(_parser, "json", None)
     if parser is None:
-        parser = _parser.json = JSONParser()
+        parser = _parser.json = _DecodedJSONParser(timestamp_parser=_timestamp)
+    # Errors take botocore's full path from bytes (it inspects their raw body); rare, so no cost.
+    body: Any = document if status < 300 else _encode(document).encode()
     parsed = parser.parse(
         {"status_code": status, "headers": headers, "body": body}, operation_model.output_shape
     )
     parsed["ResponseMetadata"]["RetryAttempts"] = 0
-    return http, parsed
+    return _Response(status, headers, document), parsed

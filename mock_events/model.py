@@ -128,6 +128,7 @@ def _check(shape: Shape, value: Any, path: str, out: _Violations) -> None:
         member = shape.member
         for i, item in enumerate(value, 1):
             if item is None:
+                out.add(None, f"{path}.{i}.member", "Member must not be null")
                 continue
             _check(member, item, f"{path}.{i}.member", out)
         _check_length(meta, len(value), value, path, out, shape)
@@ -218,7 +219,7 @@ def _compile_check(shape: Shape, memo: dict[str, Check]) -> Check:
                 isinstance(value, list)
                 and (low is None or len(value) >= low)
                 and (high is None or len(value) <= high)
-                and all(item is None or item_check(item) for item in value)
+                and all(item is not None and item_check(item) for item in value)
             )
     elif t == "map":
         key_check = _compile_check(shape.key, memo)

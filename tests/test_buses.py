@@ -128,3 +128,11 @@ def test_policy_size_limit(events):
     assert error_of(excinfo) == (
         "PolicyLengthExceededException", "Policy size would be larger than the maximum allowed."
     )
+
+
+def test_a_policy_document_whose_statements_are_not_objects_is_refused(events):
+    with pytest.raises(ClientError) as excinfo:
+        events.put_permission(Policy='{"Version": "2012-10-17", "Statement": [1]}')
+    assert error_of(excinfo)[0] == "ValidationException"
+    events.put_permission(Action="events:PutEvents", Principal="111122223333", StatementId="s1")
+    assert json.loads(events.describe_event_bus()["Policy"])["Statement"][0]["Sid"] == "s1"

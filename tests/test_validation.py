@@ -84,3 +84,15 @@ def test_a_refused_request_changes_nothing(events, events_mock):
             {"Id": "bad", "Arn": "arn:aws:sqs:us-east-1:123456789012:q", "Input": "{", "InputPath": "$"},
         ])
     assert events_mock.snapshot() == before
+
+
+def test_a_null_list_member_is_refused():
+    from mock_events import model
+    from mock_events.errors import ServiceError
+
+    with pytest.raises(ServiceError) as excinfo:
+        model.validate("PutEvents", {"Entries": [{"Source": "s", "Resources": [None]}]})
+    assert excinfo.value.message == (
+        "1 validation error detected: Value null at 'entries.1.member.resources.1.member' "
+        "failed to satisfy constraint: Member must not be null"
+    )

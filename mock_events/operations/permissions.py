@@ -22,8 +22,12 @@ def put_permission(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             policy = json.loads(params["Policy"])
         except ValueError:
             raise validation("Policy is not valid JSON.") from None
-        if not isinstance(policy, dict) or not isinstance(policy.get("Statement", []), (list, dict)):
+        statements = policy.get("Statement", []) if isinstance(policy, dict) else None
+        if isinstance(statements, dict):
+            statements = [statements]
+        if not isinstance(statements, list) or not all(isinstance(st, dict) for st in statements):
             raise validation("Policy is not valid.")
+        policy = {**policy, "Statement": statements}
     else:
         missing = [k for k in ("Action", "Principal", "StatementId") if not params.get(k)]
         if missing:
