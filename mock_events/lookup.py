@@ -8,17 +8,17 @@ from .resources import EventBus, RegionState, Rule
 from .service import Context
 
 
-def state_for_bus(ctx: Context, name_or_arn: str | None) -> tuple[RegionState, str]:
-    """The account-region state that holds the bus, and the bus's name."""
-    account, region, name = arns.parse_bus(name_or_arn or "default")
-    if account is None:
-        return ctx.state, name
-    return ctx.backend.region(account, region or ctx.region), name
+def existing_state(ctx: Context, account: str, region: str) -> RegionState | None:
+    """The state of an account and region, without creating it for a mere look-up."""
+    if account == ctx.account and region == ctx.region:
+        return ctx.state
+    return ctx.backend.regions.get((account, region))
 
 
 def bus(ctx: Context, name_or_arn: str | None) -> EventBus:
-    state, name = state_for_bus(ctx, name_or_arn)
-    found = state.buses.get(name)
+    account, region, name = arns.parse_bus(name_or_arn or "default")
+    state = existing_state(ctx, account or ctx.account, region or ctx.region)
+    found = state.buses.get(name) if state is not None else None
     if found is None:
         raise bus_not_found(name)
     return found

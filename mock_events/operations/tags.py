@@ -20,17 +20,17 @@ def _tags_of(ctx: Context, resource_arn: str, *, modify: bool = False) -> dict[s
     parts = arns.parse(resource_arn)
     if parts is None or parts["service"] != "events":
         raise validation(f"Provided Arn is not in correct format: {resource_arn}")
-    state = ctx.backend.region(parts["account"] or ctx.account, parts["region"] or ctx.region)
+    state = lookup.existing_state(ctx, parts["account"] or ctx.account, parts["region"] or ctx.region)
     kind, _, path = parts["resource"].partition("/")
     if kind == "event-bus":
-        bus = state.buses.get(path)
+        bus = state.buses.get(path) if state is not None else None
         if bus is None:
             raise ServiceError("ResourceNotFoundException", f"Event bus {path} does not exist.")
         return bus.tags
     if kind == "rule":
         bus_name, _, rule_name = path.rpartition("/")
         bus_name = bus_name or "default"
-        bus = state.buses.get(bus_name)
+        bus = state.buses.get(bus_name) if state is not None else None
         rule = bus.rules.get(rule_name) if bus is not None else None
         if rule is None:
             raise lookup.rule_not_found(rule_name, bus_name)
