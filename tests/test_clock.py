@@ -84,6 +84,14 @@ def test_follows_freezegun_through_the_api(events):
     assert created == datetime(2031, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 
+def test_follows_time_machine_through_the_api(events):
+    time_machine = pytest.importorskip("time_machine")
+    with time_machine.travel(datetime(2031, 2, 3, 4, 5, 6, tzinfo=UTC), tick=False):
+        events.create_event_bus(Name="b")
+        created = events.describe_event_bus(Name="b")["CreationTime"]
+    assert created == datetime(2031, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
 def test_advance_runs_due_things_in_time_order(events, m):
     events.put_rule(Name="hourly", ScheduleExpression="rate(1 hour)")
     events.put_targets(Rule="hourly", Targets=[{"Id": "t", "Arn": QUEUE + "-hourly"}])
