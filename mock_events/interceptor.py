@@ -167,7 +167,7 @@ def _request_body(body: Any) -> dict[str, Any]:
         return {}
     try:
         request = json.loads(body)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise ServiceError("SerializationException", str(error)) from None
     if not isinstance(request, dict):
         raise ServiceError("SerializationException", "Request body must be a JSON object.")

@@ -256,7 +256,7 @@ def _render_whole_event(event: dict[str, Any], rule_arn: str, rule_name: str, in
 def _compile_input(target_id: str, text: str) -> Callable[..., str]:
     try:
         json.loads(text)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         raise TargetInputError(f"Input for target {target_id} is not a valid JSON text.") from None
 
     def render(event: dict[str, Any], rule_arn: str, rule_name: str, ingestion_time: datetime) -> str:
@@ -326,7 +326,7 @@ def _compile_transformer(target_id: str, transformer: dict[str, Any]) -> Callabl
         if is_json:
             try:
                 json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return None
         return text
 

@@ -42,3 +42,18 @@ def test_a_lone_surrogate_is_refused_as_a_serialization_error(events):
     with pytest.raises(_ClientError) as excinfo:
         events.put_events(Entries=[{"Source": "\ud800", "DetailType": "t", "Detail": "{}"}])
     assert error_of(excinfo)[0] == "SerializationException"
+
+
+def test_deeply_nested_policy_is_refused_not_crashed(events):
+    with pytest.raises(ClientError) as excinfo:
+        events.put_permission(Policy="[" * 3000 + "]" * 3000)
+    assert excinfo.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_deeply_nested_input_is_refused_not_crashed(events):
+    events.put_rule(Name="r", EventPattern='{"source":["a"]}')
+    with pytest.raises(ClientError) as excinfo:
+        events.put_targets(Rule="r", Targets=[{
+            "Id": "t", "Arn": "arn:aws:sqs:us-east-1:123456789012:q", "Input": "[" * 4000 + "]" * 4000,
+        }])
+    assert excinfo.value.response["Error"]["Code"] == "ValidationException"

@@ -240,7 +240,7 @@ def _with_body_parameters(payload: str, parameters: Any) -> str:
     """The connection's body parameters added to a JSON object payload (others are kept as is)."""
     try:
         value = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):
         return payload
     if not isinstance(value, dict):
         return payload

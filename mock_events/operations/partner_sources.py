@@ -17,18 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from .. import arns, delivery, pagination
-from ..errors import ServiceError, already_exists, not_found, validation
+from ..errors import ServiceError, already_exists, not_found
 from ..resources import RegionState
 from ..service import Context, operation
-from .put_events import (
-    MAX_REQUEST_SIZE,
-    _entry_error,
-    _required,
-    entry_size,
-    event_time,
-    parse_detail,
-    room_for,
-)
+from .put_events import Routed, answer, check_entry, check_request_size, entry_error, event_time, route
 
 
 @dataclass(eq=False)
@@ -176,33 +168,19 @@ def delete_partner_event_source(ctx: Context, params: dict[str, Any]) -> dict[st
 @operation("PutPartnerEvents")
 def put_partner_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     entries = params["Entries"]
-    if sum(entry_size(e) for e in entries) > MAX_REQUEST_SIZE:
-        raise validation("Total size of the entries in the request is over the limit.")
+    check_request_size(entries)
     now = ctx.now()
     results: list[dict[str, Any]] = []
-    routed: list[tuple[Any, dict[str, Any], int]] = []
+    routed: list[Routed] = []
     for entry in entries:
-        if not entry.get("Source"):
-            results.append(_required("Source"))
-            continue
-        if not entry.get("DetailType"):
-            results.append(_required("DetailType"))
-            continue
-        if entry.get("Detail") is None:
-            results.append(_required("Detail"))
-            continue
-        detail, depth = parse_detail(entry["Detail"])
-        if detail is None:
-            results.append(_entry_error("MalformedDetail", "Detail is malformed."))
-            continue
-        partner = ctx.state.partner_event_sources.get(entry["Source"])
-        if partner is None:
-            results.append(
-                _entry_error(
-                    "NotAuthorizedForSourceException",
-                    f"Not authorized for the source {entry['Source']}.",
-                )
+        detail, depth, error = check_entry(entry)
+        partner = ctx.state.partner_event_sources.get(entry["Source"]) if error is None else None
+        if error is None and partner is None:
+            error = entry_error(
+                "NotAuthorizedForSourceException", f"Not authorized for the source {entry['Source']}."
             )
+        if error is not None:
+            results.append(error)
             continue
         event_id = delivery.new_event_id()
         results.append({"EventId": event_id})
@@ -222,12 +200,9 @@ def put_partner_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
                 resources=list(entry.get("Resources") or []),
                 detail=detail,
             )
-            routed.append((bus, event, depth))
-    for bus, event, depth in routed:
-        with room_for(depth):
-            delivery.publish(ctx.backend, bus, event)
-    failed = sum(1 for r in results if "ErrorCode" in r)
-    return {"FailedEntryCount": failed, "Entries": results}
+            routed.append((bus, event, depth, None))
+    route(ctx, routed)
+    return answer(results)
 
 
 # -- the receiving account's side ---------------------------------------------------------------

@@ -20,7 +20,7 @@ def put_permission(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if "Policy" in params:
         try:
             policy = json.loads(params["Policy"])
-        except ValueError:
+        except (ValueError, RecursionError):
             raise validation("Policy is not valid JSON.") from None
         statements = policy.get("Statement", []) if isinstance(policy, dict) else None
         if isinstance(statements, dict):

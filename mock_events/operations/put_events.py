@@ -84,12 +84,12 @@ def parse_detail(text: str) -> tuple[dict[str, Any] | None, int]:
     return (detail if isinstance(detail, dict) else None), depth
 
 
-def _entry_error(code: str, message: str) -> dict[str, str]:
+def entry_error(code: str, message: str) -> dict[str, str]:
     return {"ErrorCode": code, "ErrorMessage": message}
 
 
 def _required(name: str) -> dict[str, str]:
-    return _entry_error(
+    return entry_error(
         "InvalidArgument", f"Parameter {name} is not valid. Reason: {name} is a required argument."
     )
 
@@ -111,7 +111,7 @@ def resolve_bus(ctx: Context, name_or_arn: str | None) -> tuple[EventBus | None,
     state = ctx.backend.regions.get((account, region or ctx.region))
     bus = state.buses.get(name) if state is not None else None
     if bus is not None and not permissions.allows(bus, ctx.account):
-        return None, _entry_error(
+        return None, entry_error(
             "AccessDeniedException",
             f"User: arn:aws:iam::{ctx.account}:root is not authorized to perform: "
             f"events:PutEvents on resource: {bus.arn}",
@@ -119,31 +119,57 @@ def resolve_bus(ctx: Context, name_or_arn: str | None) -> tuple[EventBus | None,
     return bus, None
 
 
-def put_entries(ctx: Context, entries: list[dict[str, Any]], *, bus_override: EventBus | None = None) -> dict[str, Any]:
-    """Check, answer and route PutEvents entries; the answer never depends on delivery."""
+Routed = tuple[EventBus, dict[str, Any], int, "str | None"]
+
+
+def check_request_size(entries: list[dict[str, Any]]) -> None:
     if sum(entry_size(e) for e in entries) > MAX_REQUEST_SIZE:
         raise validation("Total size of the entries in the request is over the limit.")
+
+
+def check_entry(entry: dict[str, Any]) -> tuple[dict[str, Any] | None, int, dict[str, str] | None]:
+    """``(detail, depth, None)`` for an entry AWS accepts, else ``(None, 0, its per-entry error)``."""
+    for name in ("Source", "DetailType"):
+        if not entry.get(name):
+            return None, 0, _required(name)
+    if entry.get("Detail") is None:
+        return None, 0, _required("Detail")
+    detail, depth = parse_detail(entry["Detail"])
+    if detail is None:
+        return None, 0, entry_error("MalformedDetail", "Detail is malformed.")
+    return detail, depth, None
+
+
+def route(ctx: Context, routed: list[Routed]) -> None:
+    """Publish accepted events, after every entry has its answer."""
+    for bus, event, depth, trace_header in routed:
+        if depth > _SHALLOW:
+            with room_for(depth):
+                delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
+        else:
+            delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
+
+
+def answer(results: list[dict[str, Any]]) -> dict[str, Any]:
+    failed = sum(1 for r in results if "ErrorCode" in r)
+    return {"FailedEntryCount": failed, "Entries": results}
+
+
+def put_entries(
+    ctx: Context, entries: list[dict[str, Any]], *, bus_override: EventBus | None = None
+) -> dict[str, Any]:
+    """Check, answer and route PutEvents entries; the answer never depends on delivery."""
+    check_request_size(entries)
     now = ctx.now()
     results: list[dict[str, Any]] = []
-    routed: list[tuple[EventBus, dict[str, Any], int, str | None]] = []
+    routed: list[Routed] = []
     for entry in entries:
-        if not entry.get("Source"):
-            results.append(_required("Source"))
-            continue
-        if not entry.get("DetailType"):
-            results.append(_required("DetailType"))
-            continue
-        if entry.get("Detail") is None:
-            results.append(_required("Detail"))
-            continue
-        detail, depth = parse_detail(entry["Detail"])
-        if detail is None:
-            results.append(_entry_error("MalformedDetail", "Detail is malformed."))
-            continue
-        if bus_override is not None:
-            bus, error = bus_override, None
-        else:
-            bus, error = resolve_bus(ctx, entry.get("EventBusName"))
+        detail, depth, error = check_entry(entry)
+        if error is None:
+            if bus_override is not None:
+                bus, error = bus_override, None
+            else:
+                bus, error = resolve_bus(ctx, entry.get("EventBusName"))
         if error is not None:
             results.append(error)
             continue
@@ -162,14 +188,8 @@ def put_entries(ctx: Context, entries: list[dict[str, Any]], *, bus_override: Ev
             detail=detail,
         )
         routed.append((bus, event, depth, entry.get("TraceHeader")))
-    for bus, event, depth, trace_header in routed:
-        if depth > _SHALLOW:
-            with room_for(depth):
-                delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
-        else:
-            delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
-    failed = sum(1 for r in results if "ErrorCode" in r)
-    return {"FailedEntryCount": failed, "Entries": results}
+    route(ctx, routed)
+    return answer(results)
 
 
 @operation("PutEvents")
