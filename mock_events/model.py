@@ -89,6 +89,11 @@ class _Violations:
         )
 
 
+# The service reads integers as Java int and long.
+_INT_BITS = {"integer": 32, "long": 64}
+_INT_RANGE = {t: (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) for t, bits in _INT_BITS.items()}
+
+
 def _type_error(path: str, expected: str) -> ServiceError:
     return ServiceError(
         "SerializationException", f"Expected {expected} at '{path}'", 400
@@ -112,6 +117,8 @@ def _check(shape: Shape, value: Any, path: str, out: _Violations) -> None:
     elif t in ("integer", "long"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise _type_error(path, "an integer")
+        if not _INT_RANGE[t][0] <= value <= _INT_RANGE[t][1]:
+            raise _type_error(path, f"a {_INT_BITS[t]}-bit integer")
         if "min" in meta and value < meta["min"]:
             out.add(value, path, f"Member must have value greater than or equal to {meta['min']}")
         if "max" in meta and value > meta["max"]:
@@ -197,9 +204,12 @@ def _compile_check(shape: Shape, memo: dict[str, Check]) -> Check:
             )
     elif t in ("integer", "long"):
 
+        smallest, largest = _INT_RANGE[t]
+
         def check(value: Any) -> bool:
             return (
                 type(value) is int
+                and smallest <= value <= largest
                 and (low is None or value >= low)
                 and (high is None or value <= high)
             )

@@ -57,3 +57,20 @@ def test_deeply_nested_input_is_refused_not_crashed(events):
             "Id": "t", "Arn": "arn:aws:sqs:us-east-1:123456789012:q", "Input": "[" * 4000 + "]" * 4000,
         }])
     assert excinfo.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_retention_beyond_what_a_date_can_hold_keeps_events_for_ever(events):
+    arn = events.describe_event_bus()["Arn"]
+    events.create_archive(ArchiveName="a", EventSourceArn=arn, RetentionDays=2_000_000_000)
+    events.put_events(Entries=[{"Source": "s", "DetailType": "d", "Detail": "{}"}])
+    events.update_archive(ArchiveName="a", RetentionDays=1_999_999_999)
+    assert events.describe_archive(ArchiveName="a")["EventCount"] == 1
+
+
+def test_an_integer_beyond_java_int_is_refused(events):
+    from mock_events import model
+    from mock_events.errors import ServiceError
+
+    with pytest.raises(ServiceError) as excinfo:
+        model.validate("UpdateArchive", {"ArchiveName": "a", "RetentionDays": 2**31})
+    assert excinfo.value.code == "SerializationException"

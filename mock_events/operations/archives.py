@@ -33,6 +33,16 @@ _NOT_REPLAYED = {"replay-name": [{"exists": False}]}
 _seq = itertools.count()
 
 
+
+def retention(days: int) -> timedelta | None:
+    """How long events are kept; None for ever (0, or more days than a datetime can count)."""
+    if not days:
+        return None
+    try:
+        return timedelta(days=days)
+    except OverflowError:
+        return None
+
 @dataclass(eq=False)
 class ArchivedEvent:
     """One stored event: its JSON text as delivered, its event time and when it was archived."""
@@ -99,10 +109,13 @@ class Archive:
             self.timer.cancel()
             self.timer = None
         self._drop_removed()
-        if not self.retention_days or not self._by_age:
+        keep = retention(self.retention_days)
+        if keep is None or not self._by_age:
             return
-        keep = timedelta(days=self.retention_days)
-        when = self._by_age[0][0] + keep
+        try:
+            when = self._by_age[0][0] + keep
+        except OverflowError:  # expires after the year 9999: never, for a clock
+            return
 
         def expire(due: datetime) -> None:
             with backend.lock:
@@ -309,8 +322,12 @@ def update_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         archive.kms_key_identifier = params["KmsKeyIdentifier"]
     if params.get("RetentionDays") is not None:
         archive.retention_days = params["RetentionDays"]
-        if archive.retention_days:
-            archive.expire(ctx.now() - timedelta(days=archive.retention_days))
+        keep = retention(archive.retention_days)
+        if keep is not None:
+            try:
+                archive.expire(ctx.now() - keep)
+            except OverflowError:  # older than the year 1: nothing to expire
+                pass
         archive.arm_expiry(ctx.backend)
     return {"ArchiveArn": archive.arn, "State": archive.state, "CreationTime": archive.creation_time}
 
