@@ -43,13 +43,12 @@ class EventsMock:
         self._active = False
 
     def _new_backend(self) -> Backend:
-        backend = Backend(
+        return Backend(
             default_account=self.account_id,
             default_region=self.region,
             quotas=dict(self.quotas),
+            replay_mode=self.replay_mode,
         )
-        backend.replay_mode = self.replay_mode  # type: ignore[attr-defined]
-        return backend
 
     # -- activation ---------------------------------------------------------------------
     def start(self) -> EventsMock:
@@ -217,6 +216,7 @@ def mock_events(
     region: str = DEFAULT_REGION,
     account_id: str = DEFAULT_ACCOUNT_ID,
     quotas: Mapping[str, int] | None = None,
+    replay_mode: str = "immediate",
 ) -> EventsMock: ...
 def mock_events(func: Any = None, /, **options: Any) -> Any:
     """Simulate EventBridge: ``@mock_events``, ``@mock_events(...)``, ``with mock_events() as m``."""

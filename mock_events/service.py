@@ -46,12 +46,15 @@ class Backend:
         default_region: str,
         quotas: dict[str, int],
         clock: Clock | None = None,
+        replay_mode: str = "immediate",
     ) -> None:
         self.lock = threading.RLock()
         self.clock = clock or Clock()
         self.default_account = default_account
         self.default_region = default_region
         self.quotas = quotas
+        self.replay_mode = replay_mode
+        """``immediate``: a replay completes within StartReplay; ``clock``: it runs as the clock passes."""
         self.regions: dict[tuple[str, str], RegionState] = {}
         self.log = DeliveryLog()
 

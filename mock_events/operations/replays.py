@@ -237,7 +237,7 @@ def start_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     )
     state.replays[name] = replay
     response = {"ReplayArn": replay.arn, "State": replay.state, "ReplayStartTime": replay.replay_start}
-    if getattr(ctx.backend, "replay_mode", IMMEDIATE) == CLOCK:
+    if ctx.backend.replay_mode == CLOCK:
         _schedule(ctx.backend, replay, now + MINUTE)
     elif _publish_until(ctx.backend, replay, end):
         _complete(ctx.backend, replay, ctx.now())
