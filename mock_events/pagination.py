@@ -55,3 +55,14 @@ def with_token(response: dict[str, Any], token: str | None) -> dict[str, Any]:
     if token is not None:
         response["NextToken"] = token
     return response
+
+
+def single_filter(operation: str, params: dict[str, Any]) -> None:
+    """ListArchives and ListReplays take at most one of NamePrefix, EventSourceArn and State."""
+    given = [k for k in ("NamePrefix", "EventSourceArn", "State") if params.get(k) is not None]
+    if len(given) > 1:
+        raise ServiceError(
+            "ValidationException",
+            f"At most one filter is allowed for {operation}. "
+            "Use either : State, EventSourceArn, or NamePrefix.",
+        )

@@ -285,11 +285,7 @@ def describe_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("ListArchives")
 def list_archives(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    filters = [k for k in ("NamePrefix", "EventSourceArn", "State") if params.get(k) is not None]
-    if len(filters) > 1:
-        raise validation(
-            "At most one filter is allowed for ListArchives. Use either : State, EventSourceArn, or NamePrefix."
-        )
+    pagination.single_filter("ListArchives", params)
     archives = list(ctx.state.archives.values())
     if "EventSourceArn" in params:
         bus = _source_bus(ctx, params["EventSourceArn"])

@@ -281,11 +281,7 @@ def describe_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("ListReplays")
 def list_replays(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    filters = [k for k in ("NamePrefix", "EventSourceArn", "State") if params.get(k) is not None]
-    if len(filters) > 1:
-        raise validation(
-            "At most one filter is allowed for ListReplays. Use either : State, EventSourceArn, or NamePrefix."
-        )
+    pagination.single_filter("ListReplays", params)
     replays = list(ctx.state.replays.values())
     if "NamePrefix" in params:
         replays = [r for r in replays if r.name.startswith(params["NamePrefix"])]
