@@ -148,7 +148,7 @@ def publish(
     allowed = set(rule_filter) if rule_filter is not None else None
     visited = visited | {bus.arn}
     rules = bus.rules
-    matched = [rules[name] for name in names]
+    matched = [rules[name] for name in names]  # type: ignore[index]
     if len(matched) > 1:
         # In the order the rules were created, so deliveries are reproducible.
         matched.sort(key=lambda r: r.created)

@@ -117,7 +117,7 @@ class EventsMock:
                 test.addCleanup(mock.stop)
                 original_setup(test)
 
-            cls.setUp = setUp  # type: ignore[method-assign]
+            cls.setUp = setUp  # type: ignore[method-assign,assignment]
             return cls
         if hasattr(cls, "setup_method"):
             return self._decorate_setup_method(cls)

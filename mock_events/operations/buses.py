@@ -109,7 +109,7 @@ def list_event_buses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     chunk, token = pagination.page(buses, params, key=lambda b: b.name)
     items = []
     for bus in chunk:
-        item = {"Name": bus.name, "Arn": bus.arn}
+        item: dict[str, Any] = {"Name": bus.name, "Arn": bus.arn}
         if bus.description is not None:
             item["Description"] = bus.description
         if bus.policy is not None:

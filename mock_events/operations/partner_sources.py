@@ -182,6 +182,7 @@ def put_partner_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         if error is not None:
             results.append(error)
             continue
+        assert partner is not None
         event_id = delivery.new_event_id()
         results.append({"EventId": event_id})
         for account in partner.accounts:

@@ -165,6 +165,7 @@ def put_entries(
     routed: list[Routed] = []
     for entry in entries:
         detail, depth, error = check_entry(entry)
+        bus: EventBus | None = None
         if error is None:
             if bus_override is not None:
                 bus, error = bus_override, None
