@@ -221,7 +221,7 @@ def _attempt(backend: Backend, rule: Rule, target: Target, event: dict[str, Any]
     refused = (record.http_request or {}).get("error")
     if refused is not None:
         # The API destination or its connection cannot send: not worth a retry.
-        _exhausted(backend, rule, target, event, refused, 1, record)
+        _exhausted(backend, rule, target, event, refused, 1)
         return
     callbacks = log.callbacks.get(record.target_arn)
     if not callbacks:
@@ -242,7 +242,7 @@ def _attempt(backend: Backend, rule: Rule, target: Target, event: dict[str, Any]
             message = f"{type(error).__name__}: {error}"
             expired = backend.clock.now() - first >= max_age
             if attempt > max_retries or expired:
-                _exhausted(backend, rule, target, event, message, attempt, record)
+                _exhausted(backend, rule, target, event, message, attempt)
                 return
             _fail(backend, rule, target, event, message, attempt, "retried")
             attempt += 1
@@ -264,7 +264,6 @@ def _exhausted(
     event: dict[str, Any],
     error: str,
     attempt: int,
-    record: Delivery,
 ) -> None:
     dlq = (target.spec.get("DeadLetterConfig") or {}).get("Arn")
     if dlq is None:
@@ -347,7 +346,7 @@ def forward(
                 1, "dropped",
             )
             return
-        if not permissions.allows(bus, rule.account, event):
+        if not permissions.allows(bus, rule.account):
             _fail(
                 backend, rule, target, event,
                 f"Account {rule.account} is not authorized to put events on {bus.arn}.",

@@ -58,7 +58,7 @@ def _condition_holds(condition: Any) -> bool:
     return not condition
 
 
-def allows(bus: EventBus, account: str, event: dict[str, Any] | None = None) -> bool:
+def allows(bus: EventBus, account: str) -> bool:
     """Whether ``account`` may put events on ``bus``: its own account always may."""
     if account == bus.account:
         return True
