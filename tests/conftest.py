@@ -6,12 +6,25 @@ from typing import Any
 
 import boto3
 import pytest
+from hypothesis import HealthCheck, settings
 
 from mock_events import interceptor
 
 interceptor.check_responses = True
 
-CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance"
+# CI gives the same answer on every run: Hypothesis draws the same examples each time.
+# ``pytest --hypothesis-profile=explore`` searches further with fresh randomness; each failure it
+# finds becomes a fixed ``@example`` (or a test in test_regressions.py).
+settings.register_profile(
+    "ci", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.register_profile(
+    "explore", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("ci")
+
+CONFORMANCE = Path(__file__).resolve().parent / "conformance"
+"""The conformance corpus, copied into the repository (see conformance/README.md)."""
 
 
 def load_corpus(name: str) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ import pytest
 
 from mock_events.transform import TargetInput, TargetInputError
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "input_transform.json"
+CORPUS = Path(__file__).resolve().parent / "conformance" / "input_transform.json"
 
 ACCOUNT = "111111111111"
 REGION = "us-east-1"
