@@ -123,3 +123,23 @@ def test_trace_header_is_kept_with_the_delivery(events, events_mock, rule):
 def test_unicode_is_delivered_as_written(events, events_mock, rule):
     events.put_events(Entries=[entry(Detail='{"name": "Zoë 🎉"}')])
     assert "Zoë 🎉" in events_mock.deliveries()[0].payload
+
+
+@pytest.mark.parametrize("source", ["aws.guardduty", "aws.events", "aws.partner/acme.com/1/orders", "aws."])
+def test_sources_reserved_for_aws_fail_that_entry_alone(events, events_mock, rule, source):
+    out = events.put_events(Entries=[entry(), entry(Source=source), entry()])
+    assert out["FailedEntryCount"] == 1
+    assert out["Entries"][1] == {
+        "ErrorCode": "NotAuthorizedForSourceException",
+        "ErrorMessage": "Not authorized for the source.",
+    }
+    assert [d.event["id"] for d in events_mock.deliveries(QUEUE)] == [
+        out["Entries"][0]["EventId"], out["Entries"][2]["EventId"]
+    ]
+    assert [e["source"] for e in events_mock.events()] == ["orders", "orders"]
+
+
+@pytest.mark.parametrize("source", ["aws", "AWS.guardduty", "awsome.shop", "my.aws.source"])
+def test_only_the_aws_dot_prefix_is_reserved(events, source):
+    out = events.put_events(Entries=[entry(Source=source)])
+    assert out["FailedEntryCount"] == 0

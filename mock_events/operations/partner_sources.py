@@ -20,7 +20,7 @@ from .. import arns, delivery, pagination
 from ..errors import ServiceError, already_exists, not_found
 from ..resources import RegionState
 from ..service import Context, operation
-from .put_events import Routed, answer, check_entry, check_request_size, entry_error, event_time, route
+from .put_events import Routed, answer, check_entry, check_request_size, event_time, not_authorized_for_source, route
 
 
 @dataclass(eq=False)
@@ -176,9 +176,7 @@ def put_partner_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         detail, depth, error = check_entry(entry)
         partner = ctx.state.partner_event_sources.get(entry["Source"]) if error is None else None
         if error is None and partner is None:
-            error = entry_error(
-                "NotAuthorizedForSourceException", f"Not authorized for the source {entry['Source']}."
-            )
+            error = not_authorized_for_source()
         if error is not None:
             results.append(error)
             continue

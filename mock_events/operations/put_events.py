@@ -88,6 +88,16 @@ def entry_error(code: str, message: str) -> dict[str, str]:
     return {"ErrorCode": code, "ErrorMessage": message}
 
 
+# Sources beginning "aws." belong to AWS services (docs.aws.amazon.com/scheduler/latest/APIReference/
+# API_EventBridgePutEventsV2Parameters.html: "The source can't start with the aws. prefix."); a
+# PutEvents entry with one fails alone, as recorded in aws-samples/serverless-patterns#3089.
+RESERVED_SOURCE_PREFIX = "aws."
+
+
+def not_authorized_for_source() -> dict[str, str]:
+    return entry_error("NotAuthorizedForSourceException", "Not authorized for the source.")
+
+
 def _required(name: str) -> dict[str, str]:
     return entry_error(
         "InvalidArgument", f"Parameter {name} is not valid. Reason: {name} is a required argument."
@@ -165,6 +175,8 @@ def put_entries(
     routed: list[Routed] = []
     for entry in entries:
         detail, depth, error = check_entry(entry)
+        if error is None and entry["Source"].startswith(RESERVED_SOURCE_PREFIX):
+            error = not_authorized_for_source()
         bus: EventBus | None = None
         if error is None:
             if bus_override is not None:
