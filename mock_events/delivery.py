@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import arns, permissions
 from .ids import new_uuid
@@ -66,6 +66,36 @@ class Failure:
 
 Callback = Callable[[Delivery], Any]
 Sink = Callable[["Backend", "Rule", "Target", dict[str, Any]], None]
+
+
+class TargetUnavailable(Exception):
+    """A receiver could not deliver: the target resource is missing or refused the call.
+
+    ``retriable`` False (a resource that does not exist, missing permissions): AWS makes no retry
+    attempt and sends the event straight to the dead-letter queue ("Using dead-letter queues to
+    process undelivered events", EventBridge User Guide).
+    """
+
+    def __init__(self, message: str, *, retriable: bool = True) -> None:
+        super().__init__(message)
+        self.retriable = retriable
+
+
+class Receiver(Protocol):
+    """Where deliveries to some targets really go (e.g. moto's services), beside the log.
+
+    Called where target callbacks are called, never for targets the mock handles itself.
+    """
+
+    def accepts(self, arn: str) -> bool:
+        """Whether deliveries to ``arn`` are sent on now."""
+
+    def receive(self, delivery: Delivery, target_spec: dict[str, Any]) -> None:
+        """Send ``delivery`` (its ``target_arn``, ``payload``; ``error`` set for a dead letter) on.
+
+        ``target_spec`` is the PutTargets Target (for a dead letter, the target that failed).
+        Raises ``TargetUnavailable`` when the target fails.
+        """
 
 
 @dataclass
@@ -223,8 +253,11 @@ def _attempt(backend: Backend, rule: Rule, target: Target, event: dict[str, Any]
         # The API destination or its connection cannot send: not worth a retry.
         _exhausted(backend, rule, target, event, refused, 1)
         return
+    receiver = backend.receiver
+    if receiver is not None and not receiver.accepts(record.target_arn):
+        receiver = None
     callbacks = log.callbacks.get(record.target_arn)
-    if not callbacks:
+    if not callbacks and receiver is None:
         log._append(log.deliveries, record)
         return
     policy = target.spec.get("RetryPolicy") or {}
@@ -236,12 +269,16 @@ def _attempt(backend: Backend, rule: Rule, target: Target, event: dict[str, Any]
         now = backend.clock.now()
         current = record if attempt == 1 else _with(record, attempt=attempt, time=now)
         try:
-            for callback in list(callbacks):
+            # The receiver is the target itself; callbacks see what it accepted.
+            if receiver is not None:
+                receiver.receive(current, target.spec)
+            for callback in list(callbacks or ()):
                 callback(current)
-        except Exception as error:  # the test's stand-in target failed: AWS retries
-            message = f"{type(error).__name__}: {error}"
+        except Exception as error:  # the target failed: AWS retries what is worth retrying
+            message = str(error) if isinstance(error, TargetUnavailable) else f"{type(error).__name__}: {error}"
             expired = backend.clock.now() - first >= max_age
-            if attempt > max_retries or expired:
+            final = isinstance(error, TargetUnavailable) and not error.retriable
+            if final or attempt > max_retries or expired:
                 _exhausted(backend, rule, target, event, message, attempt)
                 return
             _fail(backend, rule, target, event, message, attempt, "retried")
@@ -281,12 +318,17 @@ def _exhausted(
         error=error,
     )
     log = backend.log
-    log._append(log.deliveries, letter)
-    for callback in list(log.callbacks.get(dlq, ())):
-        try:
+    receiver = backend.receiver
+    try:
+        if receiver is not None and receiver.accepts(dlq):
+            receiver.receive(letter, target.spec)
+        for callback in list(log.callbacks.get(dlq, ())):
             callback(letter)
-        except Exception as failure:  # a failing dead-letter queue loses the event, as in AWS
-            _fail(backend, rule, target, event, f"{type(failure).__name__}: {failure}", 1, "dropped")
+    except Exception as failure:  # a failing dead-letter queue loses the event, as in AWS
+        reason = str(failure) if isinstance(failure, TargetUnavailable) else f"{type(failure).__name__}: {failure}"
+        _fail(backend, rule, target, event, reason, 1, "dropped")
+        return
+    log._append(log.deliveries, letter)
 
 
 def _fail(

@@ -30,7 +30,13 @@ class EventsMock:
         account_id: str = DEFAULT_ACCOUNT_ID,
         quotas: Mapping[str, int] | None = None,
         replay_mode: str = "immediate",
+        forward_to_moto: bool | None = None,
     ) -> None:
+        if forward_to_moto not in (None, True, False):
+            raise ValueError(f"forward_to_moto must be None, True or False, not {forward_to_moto!r}")
+        self.forward_to_moto = forward_to_moto
+        """None: deliveries to targets of services moto simulates go into moto while its
+        ``mock_aws`` is active; False: never; True: always (``start()`` needs moto active)."""
         if replay_mode not in ("immediate", "clock"):
             raise ValueError(f"replay_mode must be 'immediate' or 'clock', not {replay_mode!r}")
         self.replay_mode = replay_mode
@@ -43,18 +49,35 @@ class EventsMock:
         self._active = False
 
     def _new_backend(self) -> Backend:
-        return Backend(
+        backend = Backend(
             default_account=self.account_id,
             default_region=self.region,
             quotas=dict(self.quotas),
             replay_mode=self.replay_mode,
         )
+        if self.forward_to_moto is not False:
+            from .moto_targets import MotoReceiver
+
+            backend.receiver = MotoReceiver(required=bool(self.forward_to_moto))
+        return backend
 
     # -- activation ---------------------------------------------------------------------
     def start(self) -> EventsMock:
-        """Activate with empty state."""
+        """Activate with empty state.
+
+        Raises ``RuntimeError`` if already active, or if ``forward_to_moto=True`` and moto's
+        ``mock_aws`` is not active.
+        """
         if self._active:
             raise RuntimeError("this mock is already active")
+        if self.forward_to_moto:
+            from .moto_targets import moto_active
+
+            if not moto_active():
+                raise RuntimeError(
+                    "mock_events(forward_to_moto=True) needs moto's mock_aws active first "
+                    "(start it before this mock, e.g. `with mock_aws(), mock_events(...)`)."
+                )
         self.backend = self._new_backend()
         self._active = True
         interceptor.activate(self)
@@ -87,7 +110,11 @@ class EventsMock:
 
     def _fresh(self) -> EventsMock:
         return EventsMock(
-            region=self.region, account_id=self.account_id, quotas=self.quotas, replay_mode=self.replay_mode
+            region=self.region,
+            account_id=self.account_id,
+            quotas=self.quotas,
+            replay_mode=self.replay_mode,
+            forward_to_moto=self.forward_to_moto,
         )
 
     def _decorate_function(self, func: F) -> F:
@@ -217,6 +244,7 @@ def mock_events(
     account_id: str = DEFAULT_ACCOUNT_ID,
     quotas: Mapping[str, int] | None = None,
     replay_mode: str = "immediate",
+    forward_to_moto: bool | None = None,
 ) -> EventsMock: ...
 def mock_events(func: Any = None, /, **options: Any) -> Any:
     """Simulate EventBridge: ``@mock_events``, ``@mock_events(...)``, ``with mock_events() as m``."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .clock import Clock
-from .delivery import DeliveryLog
+from .delivery import DeliveryLog, Receiver
 from .errors import ServiceError
 from .resources import RegionState
 
@@ -57,6 +57,8 @@ class Backend:
         """``immediate``: a replay completes within StartReplay; ``clock``: it runs as the clock passes."""
         self.regions: dict[tuple[str, str], RegionState] = {}
         self.log = DeliveryLog()
+        self.receiver: Receiver | None = None
+        """Where deliveries to some targets are sent on, beside the log (moto's services)."""
 
     def region(self, account: str, region: str) -> RegionState:
         key = (account, region)

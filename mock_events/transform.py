@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-__all__ = ["TargetInput", "TargetInputError"]
+__all__ = ["TargetInput", "TargetInputError", "value_at"]
 
 _RULE_ARN = "aws.events.rule-arn"
 _RULE_NAME = "aws.events.rule-name"
@@ -110,6 +110,12 @@ def _collect(steps: Path, i: int, node: Any, out: list[Any]) -> None:
             _collect(steps, i + 1, node[step], out)
     elif type(node) is list and -len(node) <= step < len(node):
         _collect(steps, i + 1, node[step], out)
+
+
+def value_at(path: str, doc: Any) -> Any:
+    """The value at a JSON path (as InputPath reads it) in ``doc``; None when there is none."""
+    value = _resolve(_compile_path(path), doc)
+    return None if value is _MISSING else value
 
 
 # ---------------------------------------------------------------- value renderers
