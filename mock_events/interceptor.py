@@ -5,15 +5,15 @@ While at least one mock is active, ``BaseClient._make_api_call`` is wrapped so t
 before the mock started are answered too). The handler runs after botocore has validated and
 serialized the request and before it signs or sends anything; it returns the AWS JSON body,
 parsed by botocore's own parser, so results and errors are exactly what a real call gives.
-With no mock active, nothing of ours is left in botocore.
+``events`` clients created while a mock is active get its Region and load no credentials
+(see ``clients``). The account of a call is that of an access key id already at hand, never one
+loaded or refreshed for the purpose. With no mock active, nothing of ours is left in botocore.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
-import os
 import threading
 import traceback
 import weakref
@@ -21,12 +21,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import botocore.client
-import botocore.session
 import wrapt
 from botocore.awsrequest import AWSResponse
 from botocore.awsrequest import HeadersDict
 from botocore.parsers import DEFAULT_TIMESTAMP_PARSER, JSONParser
 
+from . import clients
 from .model import SERVICE_NAME, check_output, validate
 from .errors import ServiceError
 from .ids import new_uuid
@@ -42,7 +42,6 @@ _log = logging.getLogger(__name__)
 _active: list[EventsMock] = []
 _state_lock = threading.RLock()
 _emitters: weakref.WeakSet[Any] = weakref.WeakSet()
-_saved_env: dict[str, str | None] = {}
 _parser = threading.local()
 
 check_responses = False
@@ -57,7 +56,7 @@ def active_mock() -> EventsMock | None:
 def activate(mock: EventsMock) -> None:
     with _state_lock:
         if not _active:
-            _install(mock.region)
+            _install()
         _active.append(mock)
 
 
@@ -69,52 +68,24 @@ def deactivate(mock: EventsMock) -> None:
             _uninstall()
 
 
-def _install(region: str) -> None:
+def _install() -> None:
     wrapt.wrap_function_wrapper(botocore.client.BaseClient, "_make_api_call", _make_api_call)
-    # No instance-metadata look-ups for credentials (they wait on the network), and a region
-    # for clients created without one.
-    _set_env("AWS_EC2_METADATA_DISABLED", "true")
-    if not (os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION")):
-        if not _config_file_has_region(_config_key()):
-            _set_env("AWS_DEFAULT_REGION", region)
+    clients.install(_answering_region)
 
 
-def _config_key() -> tuple[str | None, ...]:
-    """What decides whether the config file gives a region: the file (and its version), the profile."""
-    path = os.path.expanduser(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config")
-    try:
-        version = str(os.stat(path).st_mtime_ns)
-    except OSError:
-        version = None
-    return (path, version, os.environ.get("AWS_PROFILE"), os.environ.get("AWS_DEFAULT_PROFILE"))
-
-
-@functools.lru_cache(maxsize=16)
-def _config_file_has_region(key: tuple[str | None, ...]) -> bool:
-    # A botocore session takes milliseconds to build: asked once per config file version.
-    return botocore.session.Session().get_config_variable("region") is not None
+def _answering_region() -> str | None:
+    mock = active_mock()
+    return None if mock is None else mock.region
 
 
 def _uninstall() -> None:
     wrapper = botocore.client.BaseClient.__dict__.get("_make_api_call")
     if isinstance(wrapper, wrapt.FunctionWrapper):
         botocore.client.BaseClient._make_api_call = wrapper.__wrapped__  # type: ignore[method-assign]
+    clients.uninstall()
     for emitter in list(_emitters):
         emitter.unregister(_EVENT, unique_id=_UNIQUE_ID)
     _emitters.clear()
-    for name, value in _saved_env.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-    _saved_env.clear()
-
-
-def _set_env(name: str, value: str) -> None:
-    if name in os.environ:
-        return
-    _saved_env[name] = None
-    os.environ[name] = value
 
 
 def _make_api_call(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
@@ -126,14 +97,9 @@ def _make_api_call(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 
 
 def _account_of(request_signer: Any, mock: EventsMock) -> str:
-    credentials = getattr(request_signer, "_credentials", None)
-    if credentials is not None:
-        try:
-            key = credentials.access_key
-        except Exception:  # a credential provider that fails is no concern of a mock
-            key = None
-        if key and len(key) == 12 and key.isdigit():
-            return key
+    key = clients.access_key_at_hand(getattr(request_signer, "_credentials", None))
+    if key and len(key) == 12 and key.isdigit():
+        return key
     return mock.account_id
 
 
