@@ -154,6 +154,8 @@ class _Field:
     high: int
     names: dict[str, int] = field(default_factory=dict)
     max_step: int | None = None
+    wraps: bool = True
+    """Whether a range whose start is after its end runs past the field's end to its start."""
 
 
 _MINUTES = _Field("minutes", 0, 59, max_step=59)
@@ -161,7 +163,7 @@ _HOURS = _Field("hours", 0, 23, max_step=23)
 _DOM = _Field("day-of-month", 1, 31, max_step=31)
 _MONTHS = _Field("month", 1, 12, _MONTH_NAMES, max_step=12)
 _DOW = _Field("day-of-week", 1, 7, _DAY_NAMES, max_step=7)
-_YEARS = _Field("year", MIN_YEAR, MAX_YEAR)
+_YEARS = _Field("year", MIN_YEAR, MAX_YEAR, wraps=False)
 
 
 def _number(text: str, what: str) -> int:
@@ -178,7 +180,13 @@ def _value(text: str, spec: _Field) -> int:
 
 
 def _values(text: str, spec: _Field) -> frozenset[int]:
-    """A field of `,`-separated items, each `*`, `v`, `a-b`, optionally followed by `/step`."""
+    """A field of `,`-separated items, each `*`, `v`, `a-b`, optionally followed by `/step`.
+
+    A range whose start is after its end wraps around the field's cycle: hours `20-2` are
+    20-23 and 0-2 (AWS's own example, `cron(0/30 20-2 ? * MON-FRI *)`, in the EventBridge user
+    guide's schedule expressions page), `FRI-MON` is FRI, SAT, SUN, MON; a step counts on across
+    the wrap (`22-3/2` is 22, 0, 2). Years have no cycle, so a backward year range is refused.
+    """
     result: set[int] = set()
     for item in text.split(","):
         base, slash, step_text = item.partition("/")
@@ -193,7 +201,11 @@ def _values(text: str, spec: _Field) -> frozenset[int]:
             first, _, last = base.partition("-")
             start, end = _value(first, spec), _value(last, spec)
             if start > end:
-                raise ScheduleError(f"{spec.name}: range {base!r} runs backwards")
+                if not spec.wraps:
+                    raise ScheduleError(f"{spec.name}: range {base!r} runs backwards")
+                cycle = [*range(start, spec.high + 1), *range(spec.low, end + 1)]
+                result.update(cycle[::step])
+                continue
         else:
             start = _value(base, spec)
             end = spec.high if slash else start

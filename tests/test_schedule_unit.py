@@ -51,6 +51,9 @@ ACCEPTED_DOCS = [
     "cron(0 0 1 JAN-MAR ? *)", "cron(0 0 1 1/3 ? *)", "cron(0 0 ? * SUN,SAT *)", "cron(0 0 ? * 2-FRI *)",
     "cron(0 0 1 1 ? 1970)", "cron(0 0 1 1 ? 2199)", "cron(0 0 1 1 ? 2020/5)", "cron(59 23 31 12 ? 1970-2199)",
     "cron(0 0 ? * * *)", "cron(0 0 * * ? *)",
+    # A range whose start is after its end wraps around (the user guide's own example first).
+    "cron(0/30 20-2 ? * MON-FRI *)", "cron(5-1 * * * ? *)", "cron(0 0 28-3 * ? *)",
+    "cron(0 0 1 NOV-FEB ? *)", "cron(0 0 ? * FRI-MON *)", "cron(0 22-3/2 * * ? *)",
 ]
 REJECTED_DOCS = [
     "cron(0 0 ? * ? *)",  # '?' in both day fields
@@ -66,7 +69,7 @@ REJECTED_DOCS = [
     "cron(0 0 * * ?)", "cron(0 0 * * ? * *)", "cron(0  0 * * ? *)", "cron( 0 0 * * ? *)",
     "cron(0 0 * * ? * )", "cron(0 0 * * ? *) ", "cron()", "cron", "CRON(0 0 * * ? *)",
     "Rate(1 minute)", "rate(1  minute)", "rate(1 minute) ", "rate(1.5 hours)", "",
-    "cron(0/0 * * * ? *)", "cron(0/60 * * * ? *)", "cron(5-1 * * * ? *)", "cron(0-60 * * * ? *)",
+    "cron(0/0 * * * ? *)", "cron(0/60 * * * ? *)", "cron(0-60 * * * ? *)", "cron(0 0 1 1 ? 2030-2020)",
     "cron(-1 * * * ? *)", "cron(1,,2 * * * ? *)", "cron(0 0 * * ? 2020-)", "cron(0 0 ? * 3## *)",
     "cron(0 0 ? * #2 *)", "cron(0 0 32W * ? *)", "cron(0 0 0W * ? *)",
 ]
@@ -209,6 +212,40 @@ def test_cron_minute_list() -> None:
         utc(2024, 3, 5, 14, 35), utc(2024, 3, 6, 14, 5), utc(2024, 3, 6, 14, 35)]
 
 
+def test_cron_hour_range_past_midnight_wraps_around() -> None:
+    # AWS's example: every 30 minutes, 10:00 pm to 2:00 am, days MON-FRI (each field on its own).
+    # 2024-03-08 is a Friday, 2024-03-11 a Monday.
+    assert fires("cron(0/30 20-2 ? * MON-FRI *)", utc(2024, 3, 8, 23, 15), 8) == [
+        utc(2024, 3, 8, 23, 30),
+        utc(2024, 3, 11, 0, 0), utc(2024, 3, 11, 0, 30), utc(2024, 3, 11, 1, 0),
+        utc(2024, 3, 11, 1, 30), utc(2024, 3, 11, 2, 0), utc(2024, 3, 11, 2, 30),
+        utc(2024, 3, 11, 20, 0),
+    ]
+
+
+def test_cron_wrapped_range_step_counts_on_across_the_wrap() -> None:
+    assert fires("cron(0 22-3/2 * * ? *)", utc(2024, 3, 5, 21), 4) == [
+        utc(2024, 3, 5, 22), utc(2024, 3, 6, 0), utc(2024, 3, 6, 2), utc(2024, 3, 6, 22)]
+
+
+def test_cron_wrapped_minutes_days_months_and_weekdays() -> None:
+    assert fires("cron(58-1 10 * * ? *)", utc(2024, 3, 5, 9), 4) == [
+        utc(2024, 3, 5, 10, 0), utc(2024, 3, 5, 10, 1), utc(2024, 3, 5, 10, 58), utc(2024, 3, 5, 10, 59)]
+    # Day 30-2: the 30th and 31st where the month has them, then the 1st and 2nd.
+    assert fires("cron(0 0 30-2 * ? *)", utc(2024, 2, 3), 4) == [
+        utc(2024, 3, 1), utc(2024, 3, 2), utc(2024, 3, 30), utc(2024, 3, 31)]
+    assert fires("cron(0 0 1 NOV-FEB ? *)", utc(2024, 3, 1), 4) == [
+        utc(2024, 11, 1), utc(2024, 12, 1), utc(2025, 1, 1), utc(2025, 2, 1)]
+    # FRI-MON: 2024-03-08 is a Friday.
+    assert [d.strftime("%a") for d in fires("cron(0 0 ? * FRI-MON *)", utc(2024, 3, 7), 5)] == [
+        "Fri", "Sat", "Sun", "Mon", "Fri"]
+
+
+def test_cron_backward_year_range_is_refused() -> None:
+    with pytest.raises(ScheduleError):
+        parse("cron(0 0 1 1 ? 2030-2020)")
+
+
 def test_cron_weekday_range_skips_the_weekend() -> None:
     # 2024-03-08 is a Friday.
     assert fire("cron(0/5 8-17 ? * MON-FRI *)", utc(2024, 3, 8, 17, 55)) == utc(2024, 3, 11, 8, 0)
@@ -347,12 +384,21 @@ def _token(draw: st.DrawFn, value: int, names: list[str] | None, low: int) -> st
 
 @st.composite
 def value_field(draw: st.DrawFn, low: int, high: int, names: list[str] | None = None) -> tuple[str, set[int]]:
-    """A `,`-list of `*`, `v`, `a-b`, each maybe with `/step`: its text and the values it means."""
+    """A `,`-list of `*`, `v`, `a-b`, each maybe with `/step`: its text and the values it means.
+
+    A range may run backwards (`b` before `a`): it wraps around the field's cycle.
+    """
     items, values = [], set()
+    cycle = high - low + 1
+
+    def in_range(v: int, a: int, b: int, step: int) -> bool:
+        offset = (v - a) % cycle  # how far along the cycle from a
+        return offset <= (b - a) % cycle and offset % step == 0
+
     for _ in range(draw(st.integers(1, 3))):
         kind = draw(st.sampled_from(["star", "value", "range", "star_step", "value_step", "range_step"]))
         a = draw(st.integers(low, high))
-        b = draw(st.integers(a, high))
+        b = draw(st.integers(low, high))
         step = draw(st.integers(1, min(high, 2 * (high - low + 1) // 3 + 1)))
         tok_a, tok_b = _token(draw, a, names, low), _token(draw, b, names, low)
         if kind == "star":
@@ -363,7 +409,7 @@ def value_field(draw: st.DrawFn, low: int, high: int, names: list[str] | None = 
             values.add(a)
         elif kind == "range":
             items.append(f"{tok_a}-{tok_b}")
-            values |= set(range(a, b + 1))
+            values |= {v for v in range(low, high + 1) if in_range(v, a, b, 1)}
         elif kind == "star_step":
             items.append(f"*/{step}")
             values |= {v for v in range(low, high + 1) if (v - low) % step == 0}
@@ -372,7 +418,7 @@ def value_field(draw: st.DrawFn, low: int, high: int, names: list[str] | None = 
             values |= {v for v in range(a, high + 1) if (v - a) % step == 0}
         else:
             items.append(f"{tok_a}-{tok_b}/{step}")
-            values |= {v for v in range(a, b + 1) if (v - a) % step == 0}
+            values |= {v for v in range(low, high + 1) if in_range(v, a, b, step)}
     return ",".join(items), values
 
 

@@ -67,6 +67,16 @@ def test_accepted_expressions_are_echoed_unchanged(events, expression):
     assert events.list_rules()["Rules"][0]["ScheduleExpression"] == expression
 
 
+def test_hour_range_past_midnight_from_aws_docs_is_accepted_and_fires_through_the_night(events, m):
+    # START is Friday 2024-03-01 12:00 UTC.
+    events.put_rule(Name="night", ScheduleExpression="cron(0/30 20-2 ? * MON-FRI *)")
+    events.put_targets(Rule="night", Targets=[{"Id": "t", "Arn": QUEUE}])
+    m.clock.advance(hours=14)
+    assert [d.time.strftime("%a %H:%M") for d in m.deliveries(QUEUE)] == [
+        "Fri 20:00", "Fri 20:30", "Fri 21:00", "Fri 21:30", "Fri 22:00", "Fri 22:30", "Fri 23:00", "Fri 23:30",
+    ]
+
+
 def test_rate_rule_first_fires_one_period_after_it_was_put(scheduled, m):
     m.clock.advance(seconds=59)
     assert m.deliveries() == []
