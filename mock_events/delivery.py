@@ -105,6 +105,8 @@ class DeliveryLog:
     deliveries: list[Delivery] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    unmatched: list[tuple[str, dict[str, Any], str, datetime]] = field(default_factory=list)
+    """Events no enabled rule of their bus delivered: (bus ARN, event, reason, time)."""
     callbacks: dict[str, list[Callback]] = field(default_factory=dict)
     limit: int | None = None
 
@@ -117,6 +119,7 @@ class DeliveryLog:
         self.deliveries.clear()
         self.failures.clear()
         self.events.clear()
+        self.unmatched.clear()
 
 
 # Targets handled inside the mock, by the ARN's resource type (``event-bus``, ``archive``, ...).
@@ -174,6 +177,8 @@ def publish(
     log._append(log.events, (bus.arn, event))
     names = bus.index.match(event)
     if not names:
+        if rule_filter is None:
+            log._append(log.unmatched, (bus.arn, event, "No rule of the bus matched the event.", backend.clock.now()))
         return
     allowed = set(rule_filter) if rule_filter is not None else None
     visited = visited | {bus.arn}
@@ -182,6 +187,7 @@ def publish(
     if len(matched) > 1:
         # In the order the rules were created, so deliveries are reproducible.
         matched.sort(key=lambda r: r.created)
+    delivered = False
     for rule in matched:
         if not rule.enabled:
             continue
@@ -189,7 +195,11 @@ def publish(
             continue
         if "replay-name" in event and rule.managed_by is not None:
             continue
+        delivered = True
         deliver_to_targets(backend, rule, event, visited=visited, trace_header=trace_header)
+    if not delivered and rule_filter is None:
+        disabled = ", ".join(r.name for r in matched if not r.enabled)
+        log._append(log.unmatched, (bus.arn, event, f"Only disabled rules matched the event: {disabled}.", backend.clock.now()))
 
 
 def deliver_to_targets(

@@ -11,12 +11,18 @@ from typing import Any, TypeVar, overload
 from . import interceptor, quotas as quotas_mod
 from .clock import Clock
 from .delivery import Delivery, Failure
+from . import diagnostics
+from .diagnostics import BusExplanation, Undelivered, Where
 from .service import Backend
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+start_observers: list[Callable[[EventsMock], None]] = []
+"""Called with each mock as it starts (the pytest plugin uses it to report what a failing test's
+mocks saw)."""
 
 
 class EventsMock:
@@ -81,6 +87,8 @@ class EventsMock:
         self.backend = self._new_backend()
         self._active = True
         interceptor.activate(self)
+        for observe in list(start_observers):
+            observe(self)
         return self
 
     def stop(self) -> None:
@@ -227,6 +235,42 @@ class EventsMock:
         """Keep at most ``limit`` of the newest deliveries, failures and events each (None: all)."""
         with self.backend.lock:
             self.backend.log.limit = limit
+
+    # -- diagnostics ------------------------------------------------------------------------
+    def explain(self, event: Mapping[str, Any], bus: str = "default") -> BusExplanation:
+        """What every rule of ``bus`` would do with ``event``, and why; nothing is put or delivered.
+
+        ``event`` is a PutEvents entry (``Source``, ``DetailType``, ``Detail`` as a JSON string or
+        a dict, optional ``Time`` and ``Resources``) or a full event envelope (``source``,
+        ``detail-type``, ``detail``, ...). ``bus`` is a name (in the mock's account and region) or
+        an ARN (any account and region). For each rule, in creation order: matched or not and why
+        not (the field that decided each branch), disabled and schedule-only rules said so, and for
+        each matched rule what each target would receive (after its Input, InputPath or
+        InputTransformer) or why the transform drops the event. ``bool()`` of the result: some
+        rule delivers it; ``str()``: a readable report.
+        """
+        return diagnostics.explain_event(self.backend, event, bus, self.account_id, self.region)
+
+    def assert_delivered(self, target_arn: str, *, count: int | None = None, where: Where = None) -> None:
+        """Pass if ``target_arn`` received a delivery (exactly ``count`` if given) that satisfies
+        ``where``; else raise ``AssertionError`` saying what it received, which ARNs did receive
+        deliveries (a typo shows at once), and why each rule targeting it missed recent events.
+
+        ``where`` is a dict matched against the delivered JSON with event-pattern semantics
+        (``{"detail": {"state": ["paid"]}}``), or a callable taking the ``Delivery``.
+        """
+        diagnostics.check_delivered(self.backend, target_arn, count=count, where=where, expect=True)
+
+    def assert_not_delivered(self, target_arn: str, *, where: Where = None) -> None:
+        """Pass if ``target_arn`` received no delivery satisfying ``where`` (see
+        ``assert_delivered``); else raise ``AssertionError`` listing the unexpected deliveries."""
+        diagnostics.check_delivered(self.backend, target_arn, count=None, where=where, expect=False)
+
+    def undelivered(self) -> list[Undelivered]:
+        """Events that reached no target, oldest first, each with its reason: no enabled rule of its
+        bus matched, its bus does not exist, a transform dropped it, a forward to another bus was
+        refused, or it was lost after the retry policy with no dead-letter queue."""
+        return diagnostics.undelivered(self.backend)
 
     def snapshot(self, account_id: str | None = None, region: str | None = None) -> dict[str, Any]:
         """The resources stored for one account and region, as plain data (a copy)."""

@@ -8,9 +8,13 @@ from typing import Any
 
 from ._compiler import _TOO_MANY_COMBINATIONS, MAX_COMBINATIONS, WILDCARD_COMPLEXITY_LIMIT, _Compiler, _Field, \
     _leaf_key, _wildcard_complexity
+from ._explain import BranchExplanation, Explanation, FieldExplanation, explain as _explain
 from ._reader import _Barf
 
 __all__ = [
+    "BranchExplanation",
+    "Explanation",
+    "FieldExplanation",
     "MAX_PATTERN_LENGTH",
     "MAX_COMBINATIONS",
     "Pattern",
@@ -96,6 +100,15 @@ class Pattern:
             else:
                 return True
         return False
+
+    def explain(self, event: dict) -> Explanation:
+        """Whether this pattern matches ``event`` (an event envelope, as a dict) and why.
+
+        For each branch (each ``$or`` alternative) the explanation gives every field the branch
+        tests: its path, what the pattern asked there in its own words, the values the event had
+        there (or none), and whether they matched. ``bool()`` of it is ``matches(event)``.
+        """
+        return _explain(self, event)
 
     def __repr__(self) -> str:
         return f"Pattern({self.source!r})"
