@@ -8,13 +8,12 @@ that tests read, and handed to the callbacks registered for the target's ARN.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import arns, permissions
+from . import arns, jsontext, permissions
 from .ids import new_uuid
 
 if TYPE_CHECKING:
@@ -46,7 +45,7 @@ class Delivery:
 
     def json(self) -> Any:
         """The payload parsed as JSON."""
-        return json.loads(self.payload)
+        return jsontext.loads(self.payload, max_depth=None)
 
 
 @dataclass(frozen=True)
@@ -322,7 +321,7 @@ def _exhausted(
         target_id=target.id,
         rule_arn=rule.arn,
         event=event,
-        payload=json.dumps(event, separators=(",", ":"), ensure_ascii=False),
+        payload=jsontext.dumps(event),
         time=backend.clock.now(),
         attempt=attempt,
         error=error,

@@ -26,7 +26,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.awsrequest import HeadersDict
 from botocore.parsers import DEFAULT_TIMESTAMP_PARSER, JSONParser
 
-from . import clients
+from . import clients, jsontext
 from .model import SERVICE_NAME, check_output, validate
 from .errors import ServiceError
 from .ids import new_uuid
@@ -132,7 +132,9 @@ def _request_body(body: Any) -> dict[str, Any]:
     if not body:
         return {}
     try:
-        request = json.loads(body)
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+        # Strict JSON: botocore writes NaN and Infinity for float("nan") and float("inf").
+        request = jsontext.loads(text, max_depth=None)
     except (ValueError, RecursionError) as error:
         raise ServiceError("SerializationException", str(error)) from None
     if not isinstance(request, dict):

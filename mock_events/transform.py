@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timezone
 from typing import Any, Callable
+
+from . import jsontext
 
 __all__ = ["TargetInput", "TargetInputError", "value_at"]
 
@@ -26,7 +27,7 @@ _PATH_STEP = re.compile(
 _MISSING: Any = object()
 _WILDCARD = object()
 
-_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_compact = jsontext.dumps
 
 
 class TargetInputError(Exception):
@@ -127,10 +128,8 @@ def _plain(value: Any) -> str:
         return value
     if value is _MISSING:
         return ""
-    if type(value) is dict:
-        return "{" + ",".join(f"{k}:{_plain(v)}" for k, v in value.items()) + "}"
-    if type(value) is list:
-        return "[" + ",".join(_plain(v) for v in value) + "]"
+    if type(value) is dict or type(value) is list:
+        return jsontext.render(value, str, str)
     return _compact(value)
 
 
@@ -261,8 +260,8 @@ def _render_whole_event(event: dict[str, Any], rule_arn: str, rule_name: str, in
 
 def _compile_input(target_id: str, text: str) -> Callable[..., str]:
     try:
-        json.loads(text)
-    except (ValueError, TypeError, RecursionError):
+        jsontext.loads(text)
+    except jsontext.JSONTextError:
         raise TargetInputError(f"Input for target {target_id} is not a valid JSON text.") from None
 
     def render(event: dict[str, Any], rule_arn: str, rule_name: str, ingestion_time: datetime) -> str:
@@ -331,8 +330,8 @@ def _compile_transformer(target_id: str, transformer: dict[str, Any]) -> Callabl
         text = "".join(parts)
         if is_json:
             try:
-                json.loads(text)
-            except (ValueError, RecursionError):
+                jsontext.loads(text, max_depth=None)
+            except jsontext.JSONTextError:
                 return None
         return text
 

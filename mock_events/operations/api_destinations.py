@@ -8,14 +8,13 @@ answered INACTIVE for one whose OAuth connection was still authorizing).
 from __future__ import annotations
 
 import base64
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-from .. import arns, pagination
+from .. import arns, jsontext, pagination
 from ..errors import ServiceError, already_exists, limit_exceeded, not_found
 from ..service import Context, operation
 from . import connections
@@ -239,11 +238,11 @@ def http_request_for(backend: Backend, rule: Rule, target: Target, payload: str)
 def _with_body_parameters(payload: str, parameters: Any) -> str:
     """The connection's body parameters added to a JSON object payload (others are kept as is)."""
     try:
-        value = json.loads(payload)
-    except (ValueError, RecursionError):
+        value = jsontext.loads(payload, max_depth=None)
+    except jsontext.JSONTextError:
         return payload
     if not isinstance(value, dict):
         return payload
     for item in parameters:
         value.setdefault(item["Key"], item.get("Value", ""))
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return jsontext.dumps(value)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .. import arns, delivery, pagination
+from .. import arns, delivery, jsontext, pagination
 from ..errors import already_exists, bus_not_found, not_found, validation
 from ..resources import EventBus, RegionState
 from ..service import Context, operation
@@ -86,7 +86,7 @@ class Archive:
         return len(self.events)
 
     def add(self, backend: Backend, event: dict[str, Any]) -> None:
-        text = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+        text = jsontext.dumps(event)
         now = backend.clock.now()
         when = datetime.strptime(event["time"], delivery.TIME_FORMAT).replace(tzinfo=now.tzinfo)
         stored = ArchivedEvent(time=when, archived_at=now, text=text, seq=next(_seq))
@@ -162,7 +162,7 @@ class Archive:
             "creation_time": self.creation_time,
             "event_count": self.event_count,
             "size_bytes": self.size_bytes,
-            "events": [json.loads(e.text) for e in self.by_event_time()],
+            "events": [jsontext.loads(e.text, max_depth=None) for e in self.by_event_time()],
         }
 
 
@@ -191,7 +191,7 @@ def _source_bus(ctx: Context, event_source_arn: str) -> EventBus:
 def _rule_pattern(pattern: str | None) -> str:
     merged = dict(json.loads(pattern)) if pattern is not None else {}
     merged.update(_NOT_REPLAYED)
-    return json.dumps(merged, separators=(",", ":"))
+    return json.dumps(merged, separators=(",", ":"), ensure_ascii=False)
 
 
 def _put_managed_rule(ctx: Context, bus: EventBus, archive: Archive) -> Rule:

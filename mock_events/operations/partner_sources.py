@@ -173,7 +173,7 @@ def put_partner_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     routed: list[Routed] = []
     for entry in entries:
-        detail, depth, error = check_entry(entry)
+        detail, error = check_entry(entry)
         partner = ctx.state.partner_event_sources.get(entry["Source"]) if error is None else None
         if error is None and partner is None:
             error = not_authorized_for_source()
@@ -199,7 +199,7 @@ def put_partner_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
                 resources=list(entry.get("Resources") or []),
                 detail=detail,
             )
-            routed.append((bus, event, depth, None))
+            routed.append((bus, event, None))
     route(ctx, routed)
     return answer(results)
 

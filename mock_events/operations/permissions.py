@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .. import lookup, permissions
+from .. import jsontext, lookup, permissions
 from ..errors import ServiceError, not_found, validation
 from ..service import Context, operation
 
@@ -19,8 +19,8 @@ def put_permission(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     bus = lookup.bus(ctx, params.get("EventBusName"))
     if "Policy" in params:
         try:
-            policy = json.loads(params["Policy"])
-        except (ValueError, RecursionError):
+            policy = jsontext.loads(params["Policy"])
+        except jsontext.JSONTextError:
             raise validation("Policy is not valid JSON.") from None
         statements = policy.get("Statement", []) if isinstance(policy, dict) else None
         if isinstance(statements, dict):

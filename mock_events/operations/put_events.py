@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import sys
-from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any
 
-from .. import arns, delivery, permissions
+from .. import arns, delivery, jsontext, permissions
 from ..errors import validation
 from ..resources import EventBus
 from ..service import Context, operation
 
 MAX_REQUEST_SIZE = 256 * 1024
-MAX_DETAIL_DEPTH = 1000
 _TIME_SIZE = 14
-# Events nested no deeper than this are handled within Python's default recursion limit.
-_SHALLOW = 200
 
 
 def entry_size(entry: dict[str, Any]) -> int:
@@ -32,56 +26,14 @@ def entry_size(entry: dict[str, Any]) -> int:
     return size
 
 
-def _depth(text: str) -> int:
-    """The nesting depth of a JSON text, read without recursion."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
-
-
-@contextmanager
-def room_for(depth: int) -> Iterator[None]:
-    """Enough recursion depth to parse, match and render an event nested ``depth`` levels."""
-    limit = sys.getrecursionlimit()
-    needed = depth * 3 + 1000
-    if needed > limit:
-        sys.setrecursionlimit(needed)
+def parse_detail(text: str) -> dict[str, Any] | None:
+    """The Detail object; None when AWS calls it malformed (not strict JSON, not an object,
+    nested deeper than PutEvents processes, or an integer outside its range)."""
     try:
-        yield
-    finally:
-        if needed > limit:
-            sys.setrecursionlimit(limit)
-
-
-def parse_detail(text: str) -> tuple[dict[str, Any] | None, int]:
-    """The Detail object and its depth; None when AWS calls it malformed."""
-    depth = _depth(text) if len(text) > 400 else 0
-    if depth > MAX_DETAIL_DEPTH:
-        return None, depth
-    try:
-        if depth > _SHALLOW:
-            with room_for(depth):
-                detail = json.loads(text)
-        else:
-            detail = json.loads(text)
-    except (ValueError, RecursionError):
-        return None, depth
-    return (detail if isinstance(detail, dict) else None), depth
+        detail = jsontext.loads(text, int_range=jsontext.INT64)
+    except jsontext.JSONTextError:
+        return None
+    return detail if isinstance(detail, dict) else None
 
 
 def entry_error(code: str, message: str) -> dict[str, str]:
@@ -129,7 +81,7 @@ def resolve_bus(ctx: Context, name_or_arn: str | None) -> tuple[EventBus | None,
     return bus, None
 
 
-Routed = tuple[EventBus, dict[str, Any], int, "str | None"]
+Routed = tuple[EventBus, dict[str, Any], "str | None"]
 
 
 def check_request_size(entries: list[dict[str, Any]]) -> None:
@@ -137,27 +89,23 @@ def check_request_size(entries: list[dict[str, Any]]) -> None:
         raise validation("Total size of the entries in the request is over the limit.")
 
 
-def check_entry(entry: dict[str, Any]) -> tuple[dict[str, Any] | None, int, dict[str, str] | None]:
-    """``(detail, depth, None)`` for an entry AWS accepts, else ``(None, 0, its per-entry error)``."""
+def check_entry(entry: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, str] | None]:
+    """``(detail, None)`` for an entry AWS accepts, else ``(None, its per-entry error)``."""
     for name in ("Source", "DetailType"):
         if not entry.get(name):
-            return None, 0, _required(name)
+            return None, _required(name)
     if entry.get("Detail") is None:
-        return None, 0, _required("Detail")
-    detail, depth = parse_detail(entry["Detail"])
+        return None, _required("Detail")
+    detail = parse_detail(entry["Detail"])
     if detail is None:
-        return None, 0, entry_error("MalformedDetail", "Detail is malformed.")
-    return detail, depth, None
+        return None, entry_error("MalformedDetail", "Detail is malformed.")
+    return detail, None
 
 
 def route(ctx: Context, routed: list[Routed]) -> None:
     """Publish accepted events, after every entry has its answer."""
-    for bus, event, depth, trace_header in routed:
-        if depth > _SHALLOW:
-            with room_for(depth):
-                delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
-        else:
-            delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
+    for bus, event, trace_header in routed:
+        delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
 
 
 def answer(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -174,7 +122,7 @@ def put_entries(
     results: list[dict[str, Any]] = []
     routed: list[Routed] = []
     for entry in entries:
-        detail, depth, error = check_entry(entry)
+        detail, error = check_entry(entry)
         if error is None and entry["Source"].startswith(RESERVED_SOURCE_PREFIX):
             error = not_authorized_for_source()
         bus: EventBus | None = None
@@ -200,7 +148,7 @@ def put_entries(
             resources=list(entry.get("Resources") or []),
             detail=detail,
         )
-        routed.append((bus, event, depth, entry.get("TraceHeader")))
+        routed.append((bus, event, entry.get("TraceHeader")))
     route(ctx, routed)
     return answer(results)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from .. import arns, delivery, pagination
+from .. import arns, delivery, jsontext, pagination
 from ..errors import ServiceError, already_exists, bus_not_found, limit_exceeded, not_found, validation
 from ..service import Context, operation
 from .archives import Archive, ArchivedEvent
@@ -131,7 +131,7 @@ def _in_window(archive: Archive, start: datetime, end: datetime) -> list[Archive
 
 def _replayed(replay: Replay, stored: ArchivedEvent) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key, value in json.loads(stored.text).items():
+    for key, value in jsontext.loads(stored.text, max_depth=None).items():
         out[key] = value
         if key == "region":
             out["replay-name"] = replay.name

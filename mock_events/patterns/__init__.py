@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from .. import jsontext
+
 from ._compiler import _TOO_MANY_COMBINATIONS, MAX_COMBINATIONS, WILDCARD_COMPLEXITY_LIMIT, _Compiler, _Field, \
     _leaf_key, _wildcard_complexity
 from ._explain import BranchExplanation, Explanation, FieldExplanation, explain as _explain
@@ -166,12 +168,9 @@ def _check_limits(branches: list[dict[str, _Field]]) -> None:
 
 def validate_test_event(event_text: str) -> dict:
     """TestEventPattern's Event check; raises ValueError when AWS answers 'Parameter Event is not valid.'"""
-    def no_constants(name: str) -> Any:
-        raise ValueError(f"non-standard JSON token {name}")
-
     try:
-        event = json.loads(event_text, parse_constant=no_constants)
-    except (TypeError, ValueError, RecursionError) as e:
+        event = jsontext.loads(event_text)
+    except jsontext.JSONTextError as e:
         raise ValueError(f"Event is not valid JSON: {e}") from None
     if not isinstance(event, dict):
         raise ValueError("Event is not a JSON object")
