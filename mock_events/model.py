@@ -11,10 +11,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import botocore.session
 from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.validate import ParamValidator
 
 from .errors import ServiceError
 
@@ -89,260 +90,296 @@ class _Violations:
         )
 
 
+# -- the constraints of a shape, described once ---------------------------------------------------
+# Each shape becomes a ``_Rules``: the tests its value's type must pass (failing one is a
+# SerializationException: the service could not read the value) and the constraints the value
+# must satisfy (each failure a line of the ValidationException), with AWS's wording. Both the fast
+# check and the message walk below are built from these same tests, so they cannot disagree.
+
+Test = Callable[[Any], Any]
+"""A predicate on a value: truthy when the value passes."""
+
+
+class _TypeTest(NamedTuple):
+    passes: Test
+    expected: str  # "Expected {expected} at '{path}'"
+
+
+class _Constraint(NamedTuple):
+    passes: Test
+    wording: str  # "failed to satisfy constraint: {wording}"
+
+
+class _Rules(NamedTuple):
+    types: tuple[_TypeTest, ...]
+    constraints: tuple[_Constraint, ...]
+
+
 # The service reads integers as Java int and long.
 _INT_BITS = {"integer": 32, "long": 64}
-_INT_RANGE = {t: (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) for t, bits in _INT_BITS.items()}
 
 
-def _type_error(path: str, expected: str) -> ServiceError:
-    return ServiceError(
-        "SerializationException", f"Expected {expected} at '{path}'", 400
+def _length_constraints(meta: dict[str, Any]) -> list[_Constraint]:
+    out = []
+    if "min" in meta:
+        low = meta["min"]
+        out.append(_Constraint(lambda v: len(v) >= low, f"Member must have length greater than or equal to {low}"))
+    if "max" in meta:
+        high = meta["max"]
+        out.append(_Constraint(lambda v: len(v) <= high, f"Member must have length less than or equal to {high}"))
+    return out
+
+
+def _string_rules(shape: Shape) -> _Rules:
+    meta = shape.metadata
+    constraints = []
+    if "pattern" in meta:
+        pattern = meta["pattern"]
+        constraints.append(
+            _Constraint(_regex(pattern).fullmatch, f"Member must satisfy regular expression pattern: {pattern}")
+        )
+    constraints += _length_constraints(meta)
+    if shape.enum:
+        shown = ", ".join(_AWS_ENUM_ORDER.get(shape.name, shape.enum))
+        constraints.append(
+            _Constraint(frozenset(shape.enum).__contains__, f"Member must satisfy enum value set: [{shown}]")
+        )
+    return _Rules((_TypeTest(lambda v: isinstance(v, str), "a string"),), tuple(constraints))
+
+
+def _integer_rules(shape: Shape) -> _Rules:
+    meta = shape.metadata
+    bits = _INT_BITS[shape.type_name]
+    smallest, largest = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    constraints = []
+    if "min" in meta:
+        low = meta["min"]
+        constraints.append(_Constraint(lambda v: v >= low, f"Member must have value greater than or equal to {low}"))
+    if "max" in meta:
+        high = meta["max"]
+        constraints.append(_Constraint(lambda v: v <= high, f"Member must have value less than or equal to {high}"))
+    types = (
+        _TypeTest(lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
+        _TypeTest(lambda v: smallest <= v <= largest, f"a {bits}-bit integer"),
     )
+    return _Rules(types, tuple(constraints))
 
 
-def _check(shape: Shape, value: Any, path: str, out: _Violations) -> None:
-    t = shape.type_name
-    meta = shape.metadata
-    if t == "string":
-        if not isinstance(value, str):
-            raise _type_error(path, "a string")
-        pattern = meta.get("pattern")
-        if pattern is not None and not _regex(pattern).fullmatch(value):
-            out.add(value, path, f"Member must satisfy regular expression pattern: {pattern}")
-        _check_length(meta, len(value), value, path, out, shape)
-        enum = shape.enum
-        if enum and value not in enum:
-            shown = _AWS_ENUM_ORDER.get(shape.name, enum)
-            out.add(value, path, f"Member must satisfy enum value set: [{', '.join(shown)}]")
-    elif t in ("integer", "long"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _type_error(path, "an integer")
-        if not _INT_RANGE[t][0] <= value <= _INT_RANGE[t][1]:
-            raise _type_error(path, f"a {_INT_BITS[t]}-bit integer")
-        if "min" in meta and value < meta["min"]:
-            out.add(value, path, f"Member must have value greater than or equal to {meta['min']}")
-        if "max" in meta and value > meta["max"]:
-            out.add(value, path, f"Member must have value less than or equal to {meta['max']}")
-    elif t == "boolean":
-        if not isinstance(value, bool):
-            raise _type_error(path, "a boolean")
-    elif t == "timestamp":
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise _type_error(path, "a timestamp")
-    elif t == "list":
-        if not isinstance(value, list):
-            raise _type_error(path, "a list")
-        member = shape.member
-        for i, item in enumerate(value, 1):
-            if item is None:
-                out.add(None, f"{path}.{i}.member", "Member must not be null")
-                continue
-            _check(member, item, f"{path}.{i}.member", out)
-        _check_length(meta, len(value), value, path, out, shape)
-    elif t == "map":
-        if not isinstance(value, dict):
-            raise _type_error(path, "a map")
-        key_shape, value_shape = shape.key, shape.value
-        for k, v in value.items():
-            key_out = _Violations()
-            _check(key_shape, k, path, key_out)
-            if key_out.items:
-                constraints = ", ".join(item.split("constraint: ", 1)[1] for item in key_out.items)
-                out.add(value, path, f"Map keys must satisfy constraint: [{constraints}]", shape)
-            if v is not None:
-                _check(value_shape, v, f"{path}.{k}", out)
-        _check_length(meta, len(value), value, path, out, shape)
-    elif t == "structure":
-        if not isinstance(value, dict):
-            raise _type_error(path, "a structure")
-        members = shape.members
-        prefix = f"{path}." if path else ""
-        for name in shape.required_members:
-            if value.get(name) is None:
-                out.add(None, prefix + member_path(name), "Member must not be null")
-        for name, item in value.items():
-            member = members.get(name)
-            if member is None or item is None:
-                continue
-            _check(member, item, prefix + member_path(name), out)
+def _type_only(test: Test, expected: str) -> Callable[[Shape], _Rules]:
+    rules = _Rules((_TypeTest(test, expected),), ())
+    return lambda shape: rules
 
 
-def _check_length(
-    meta: dict[str, Any], length: int, value: Any, path: str, out: _Violations, shape: Shape
-) -> None:
-    if "min" in meta and length < meta["min"]:
-        out.add(value, path, f"Member must have length greater than or equal to {meta['min']}", shape)
-    if "max" in meta and length > meta["max"]:
-        out.add(value, path, f"Member must have length less than or equal to {meta['max']}", shape)
+def _container_rules(kind: type, expected: str) -> Callable[[Shape], _Rules]:
+    def rules(shape: Shape) -> _Rules:
+        return _Rules((_TypeTest(lambda v: isinstance(v, kind), expected),), tuple(_length_constraints(shape.metadata)))
+
+    return rules
 
 
-Check = Callable[[Any], bool]
+_RULES: dict[str, Callable[[Shape], _Rules]] = {
+    "string": _string_rules,
+    "integer": _integer_rules,
+    "long": _integer_rules,
+    "boolean": _type_only(lambda v: isinstance(v, bool), "a boolean"),
+    "timestamp": _type_only(
+        lambda v: isinstance(v, (int, float, str)) and not isinstance(v, bool), "a timestamp"
+    ),
+    "list": _container_rules(list, "a list"),
+    "map": _container_rules(dict, "a map"),
+    "structure": _type_only(lambda v: isinstance(v, dict), "a structure"),
+}
+"""How each type of shape in the model is constrained, by ``Shape.type_name`` (botocore's
+ParamValidator dispatches the same way). A type not listed here cannot be validated: building a
+validator for a shape of that type fails rather than letting its values through unchecked."""
 
 
-def _compile_check(shape: Shape, memo: dict[str, Check]) -> Check:
-    """A predicate that is True when a value breaks none of ``shape``'s constraints."""
-    key = f"{shape.type_name}:{shape.name}"
-    if key in memo:
-        return memo[key]
-    cell: list[Check] = []
-    memo[key] = lambda value: cell[0](value)  # recursive shapes resolve through the cell
-    meta = shape.metadata
-    low, high = meta.get("min"), meta.get("max")
-    t = shape.type_name
-    check: Check
-    if t == "string":
-        regex = _regex(meta["pattern"]).fullmatch if "pattern" in meta else None
-        enum = frozenset(shape.enum) if shape.enum else None
+def _rules(shape: Shape) -> _Rules:
+    describe = _RULES.get(shape.type_name)
+    if describe is None:
+        raise NotImplementedError(f"no validation for shapes of type {shape.type_name!r} ({shape.name})")
+    return describe(shape)
 
-        def check(value: Any) -> bool:
-            return (
-                isinstance(value, str)
-                and (low is None or len(value) >= low)
-                and (high is None or len(value) <= high)
-                and (regex is None or regex(value) is not None)
-                and (enum is None or value in enum)
-            )
-    elif t in ("integer", "long"):
 
-        smallest, largest = _INT_RANGE[t]
+class _Validator:
+    """The check of one shape: ``ok`` (fast, True or False) and ``walk`` (AWS's messages).
 
-        def check(value: Any) -> bool:
-            return (
-                type(value) is int
-                and smallest <= value <= largest
-                and (low is None or value >= low)
-                and (high is None or value <= high)
-            )
-    elif t == "boolean":
+    Both read the same ``_Rules``; the children of a list, map or structure are validators too.
+    """
 
-        def check(value: Any) -> bool:
-            return isinstance(value, bool)
-    elif t == "timestamp":
+    __slots__ = ("shape", "rules", "ok", "member", "key", "value", "members", "required")
 
-        def check(value: Any) -> bool:
-            return isinstance(value, (int, float, str)) and not isinstance(value, bool)
-    elif t == "list":
-        item_check = _compile_check(shape.member, memo)
+    def __init__(self, shape: Shape) -> None:
+        self.shape = shape
+        self.rules = _rules(shape)
+        # Until _link sets the real check, ``ok`` defers to it (a recursive shape meets its own
+        # validator while that is being built).
+        self.ok: Test = lambda v: self.ok(v)
+        self.member: _Validator | None = None
+        self.key: _Validator | None = None
+        self.value: _Validator | None = None
+        self.members: dict[str, _Validator] = {}
+        self.required: tuple[str, ...] = ()
 
-        def check(value: Any) -> bool:
-            return (
-                isinstance(value, list)
-                and (low is None or len(value) >= low)
-                and (high is None or len(value) <= high)
-                and all(item is not None and item_check(item) for item in value)
-            )
-    elif t == "map":
-        key_check = _compile_check(shape.key, memo)
-        value_check = _compile_check(shape.value, memo)
-
-        def check(value: Any) -> bool:
-            return (
-                isinstance(value, dict)
-                and (low is None or len(value) >= low)
-                and (high is None or len(value) <= high)
-                and all(key_check(k) and (v is None or value_check(v)) for k, v in value.items())
-            )
-    else:
-        members = {name: _compile_check(m, memo) for name, m in shape.members.items()}
-        required = tuple(shape.required_members)
-
-        def check(value: Any) -> bool:
-            if not isinstance(value, dict):
-                return False
-            for name in required:
+    def walk(self, value: Any, path: str, out: _Violations) -> None:
+        """Add a message to ``out`` for each constraint ``value`` breaks (in AWS's order); raise
+        SerializationException for a value of the wrong type."""
+        for test in self.rules.types:
+            if not test.passes(value):
+                raise ServiceError("SerializationException", f"Expected {test.expected} at '{path}'", 400)
+        t = self.shape.type_name
+        if t == "list":
+            assert self.member is not None
+            for i, item in enumerate(value, 1):
+                if item is None:
+                    out.add(None, f"{path}.{i}.member", "Member must not be null")
+                else:
+                    self.member.walk(item, f"{path}.{i}.member", out)
+        elif t == "map":
+            assert self.key is not None and self.value is not None
+            for k, v in value.items():
+                broken = self.key.broken(k)
+                if broken:
+                    out.add(value, path, f"Map keys must satisfy constraint: [{', '.join(broken)}]", self.shape)
+                if v is not None:
+                    self.value.walk(v, f"{path}.{k}", out)
+        elif t == "structure":
+            prefix = f"{path}." if path else ""
+            for name in self.required:
                 if value.get(name) is None:
-                    return False
+                    out.add(None, prefix + member_path(name), "Member must not be null")
             for name, item in value.items():
-                member = members.get(name)
-                if member is not None and item is not None and not member(item):
-                    return False
-            return True
-    cell.append(check)
-    memo[key] = check
+                member = self.members.get(name)
+                if member is not None and item is not None:
+                    member.walk(item, prefix + member_path(name), out)
+        for constraint in self.rules.constraints:
+            if not constraint.passes(value):
+                out.add(value, path, constraint.wording, self.shape)
+
+    def broken(self, value: Any) -> list[str]:
+        """The wording of each constraint ``value`` breaks, a wrong type included."""
+        for test in self.rules.types:
+            if not test.passes(value):
+                return [f"Expected {test.expected}"]
+        return [c.wording for c in self.rules.constraints if not c.passes(value)]
+
+
+def _all_pass(tests: tuple[Test, ...]) -> Test:
+    """One predicate for several, in order, stopping at the first that fails."""
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        a, b = tests
+        return lambda v: a(v) and b(v)
+    if len(tests) == 3:
+        a, b, c = tests
+        return lambda v: a(v) and b(v) and c(v)
+
+    def check(v: Any) -> bool:
+        for test in tests:
+            if not test(v):
+                return False
+        return True
+
     return check
 
 
+def _link(node: _Validator, memo: dict[str, _Validator]) -> None:
+    """Build ``node``'s children and its fast check ``ok``: its own tests, then its children's."""
+    shape = node.shape
+    own = _all_pass(tuple(t.passes for t in node.rules.types) + tuple(c.passes for c in node.rules.constraints))
+    t = shape.type_name
+    if t == "list":
+        node.member = _validator(shape.member, memo)
+        item_ok = node.member.ok
+        node.ok = lambda v: own(v) and all(item is not None and item_ok(item) for item in v)
+    elif t == "map":
+        node.key = _validator(shape.key, memo)
+        node.value = _validator(shape.value, memo)
+        key_ok, value_ok = node.key.ok, node.value.ok
+        node.ok = lambda v: own(v) and all(
+            key_ok(k) and (item is None or value_ok(item)) for k, item in v.items()
+        )
+    elif t == "structure":
+        node.members = {name: _validator(m, memo) for name, m in shape.members.items()}
+        node.required = required = tuple(shape.required_members)
+        members_ok = {name: member.ok for name, member in node.members.items()}
+
+        def ok(v: Any) -> bool:
+            if not own(v):
+                return False
+            for name in required:
+                if v.get(name) is None:
+                    return False
+            for name, item in v.items():
+                member_ok = members_ok.get(name)
+                if member_ok is not None and item is not None and not member_ok(item):
+                    return False
+            return True
+
+        node.ok = ok
+    else:
+        node.ok = own
+
+
+def _validator(shape: Shape, memo: dict[str, _Validator]) -> _Validator:
+    key = f"{shape.type_name}:{shape.name}"
+    node = memo.get(key)
+    if node is None:
+        node = memo[key] = _Validator(shape)
+        _link(node, memo)
+    return node
+
+
 @functools.cache
-def _input_check(operation: str) -> Check | None:
+def input_validator(operation: str) -> _Validator | None:
+    """The validator of ``operation``'s input shape (None when it takes no input)."""
     shape = operation_model(operation).input_shape
-    return None if shape is None else _compile_check(shape, {})
+    return None if shape is None else _validator(shape, {})
+
+
+def violations(operation: str, params: Any) -> list[str]:
+    """AWS's message for each constraint ``params`` break, in order (none when valid).
+
+    Raises ``ServiceError`` (SerializationException) when a value has the wrong type.
+    """
+    node = input_validator(operation)
+    if node is None:
+        return []
+    out = _Violations()
+    node.walk(params, "", out)
+    return out.items
 
 
 def validate(operation: str, params: dict[str, Any]) -> None:
-    """Raise AWS's ``ValidationException`` when ``params`` break the input shape of ``operation``."""
-    check = _input_check(operation)
-    if check is None or check(params):
-        return
-    shape = operation_model(operation).input_shape
-    if not isinstance(params, dict):
-        raise _type_error("", "a structure")
-    out = _Violations()
-    _check(shape, params, "", out)
-    if out.items:
-        n = len(out.items)
-        noun = "error" if n == 1 else "errors"
-        raise ServiceError(
-            "ValidationException", f"{n} validation {noun} detected: " + "; ".join(out.items)
-        )
+    """Raise AWS's ``ValidationException`` when ``params`` break the input shape of ``operation``.
 
+    Raises ``ServiceError``: ValidationException listing every broken constraint, or
+    SerializationException for a value of the wrong type.
+    """
+    node = input_validator(operation)
+    if node is None or node.ok(params):
+        return
+    items = violations(operation, params)
+    if not items:
+        raise AssertionError(f"the fast check refused {operation} input that the walk accepts: {params!r}")
+    n = len(items)
+    noun = "error" if n == 1 else "errors"
+    raise ServiceError("ValidationException", f"{n} validation {noun} detected: " + "; ".join(items))
 
 
 class OutputShapeError(AssertionError):
     """A response that does not fit the operation's output shape (a bug of the mock)."""
 
 
-_OUTPUT_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "long": (int,),
-    "boolean": (bool,),
-    "float": (int, float),
-    "double": (int, float),
-    "list": (list,),
-    "map": (dict,),
-    "structure": (dict,),
-}
-
-
 def check_output(operation: str, result: dict[str, Any]) -> None:
-    """Raise ``OutputShapeError`` unless ``result`` fits the output shape exactly (no extra keys)."""
+    """Raise ``OutputShapeError`` unless botocore's ParamValidator accepts ``result`` as a value
+    of the operation's output shape (types, required and unknown members, minimums)."""
     shape = operation_model(operation).output_shape
     if shape is None:
         if result:
             raise OutputShapeError(f"{operation} has no output shape but answered {result!r}")
         return
-    _check_output(shape, result, operation)
-
-
-def _check_output(shape: Shape, value: Any, path: str) -> None:
-    from datetime import datetime
-
-    t = shape.type_name
-    if t == "timestamp":
-        ok = isinstance(value, datetime) and value.tzinfo is not None
-    else:
-        ok = isinstance(value, _OUTPUT_TYPES[t]) and not (
-            t in ("integer", "long") and isinstance(value, bool)
-        )
-    if not ok:
-        raise OutputShapeError(f"{path}: {value!r} is not a {t} ({shape.name})")
-    if t == "string" and shape.enum and value not in shape.enum:
-        raise OutputShapeError(f"{path}: {value!r} is not one of {shape.enum}")
-    if t == "list":
-        for i, item in enumerate(value):
-            _check_output(shape.member, item, f"{path}[{i}]")
-    elif t == "map":
-        for k, v in value.items():
-            _check_output(shape.key, k, f"{path}.<key>")
-            _check_output(shape.value, v, f"{path}.{k}")
-    elif t == "structure":
-        extra = set(value) - set(shape.members)
-        if extra:
-            raise OutputShapeError(f"{path}: members not in {shape.name}: {sorted(extra)}")
-        for name in shape.required_members:
-            if name not in value:
-                raise OutputShapeError(f"{path}: required member {name} missing")
-        for name, item in value.items():
-            if item is None:
-                raise OutputShapeError(f"{path}.{name}: null")
-            _check_output(shape.members[name], item, f"{path}.{name}")
+    report = ParamValidator().validate(result, shape)
+    if report.has_errors():
+        raise OutputShapeError(f"{operation} answered outside its output shape:\n{report.generate_report()}")
