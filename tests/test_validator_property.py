@@ -11,7 +11,9 @@ from botocore.model import Shape
 from hypothesis import given, settings, strategies as st
 
 from mock_events.errors import ServiceError
-from mock_events.model import _regex, _validator, _Violations, input_validator, service_model
+from mock_events.model import (
+    OutputShapeError, _regex, _validator, _Violations, check_output, input_validator, service_model,
+)
 
 OPERATIONS = sorted(service_model().operation_names)
 
@@ -132,3 +134,14 @@ def test_every_shape_of_the_model_can_be_validated() -> None:
 def test_a_shape_of_a_type_without_rules_is_refused_when_the_validator_is_built() -> None:
     with pytest.raises(NotImplementedError, match="blob"):
         _validator(Shape("Payload", {"type": "blob"}), {})
+
+
+def test_a_response_outside_the_output_shape_is_refused() -> None:
+    with pytest.raises(OutputShapeError, match="Name"):
+        check_output("DescribeRule", {"Name": 1})
+    with pytest.raises(OutputShapeError, match="Unknown parameter"):
+        check_output("DescribeRule", {"Name": "r", "Colour": "red"})
+
+
+def test_a_response_may_hold_what_the_model_forbids_requests_only() -> None:
+    check_output("ListTargetsByRule", {"Targets": []})
