@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import unittest
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from typing import Any, TypeVar, overload
 
 from . import interceptor, quotas as quotas_mod
@@ -126,6 +126,13 @@ class EventsMock:
         )
 
     def _decorate_function(self, func: F) -> F:
+        """Each call runs with a fresh mock active. A coroutine function's mock stays active
+        across its awaits; a generator's or async generator's from its first step until it
+        finishes or is closed (as a ``with mock_events():`` around its body would), so a
+        decorated yield-style fixture keeps the mock active for the test it serves."""
+        if inspect.isasyncgenfunction(func):
+            return self._decorate_async_generator(func)  # type: ignore[return-value]
+
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
@@ -135,12 +142,46 @@ class EventsMock:
 
             return run_async  # type: ignore[return-value]
 
+        if inspect.isgeneratorfunction(func):
+
+            @functools.wraps(func)
+            def run_generator(*args: Any, **kwargs: Any) -> Any:
+                with self._fresh():
+                    return (yield from func(*args, **kwargs))
+
+            return run_generator  # type: ignore[return-value]
+
         @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> Any:
             with self._fresh():
                 return func(*args, **kwargs)
 
         return run  # type: ignore[return-value]
+
+    def _decorate_async_generator(self, func: Callable[..., AsyncGenerator[Any, Any]]) -> Any:
+        @functools.wraps(func)
+        async def run_async_generator(*args: Any, **kwargs: Any) -> AsyncGenerator[Any, Any]:
+            # ``yield from`` for an async generator: values, asend(), athrow() and aclose() pass
+            # through to ``func``'s generator while the mock is active.
+            with self._fresh():
+                generator = func(*args, **kwargs)
+                try:
+                    item = await generator.__anext__()
+                    while True:
+                        try:
+                            sent = yield item
+                        except GeneratorExit:  # aclose(): the finally closes func's generator
+                            raise
+                        except BaseException as error:  # thrown in by athrow(): func handles it
+                            item = await generator.athrow(error)
+                        else:
+                            item = await generator.asend(sent)
+                except StopAsyncIteration:
+                    return
+                finally:
+                    await generator.aclose()
+
+        return run_async_generator
 
     def _decorate_class(self, cls: type) -> type:
         if issubclass(cls, unittest.TestCase):
