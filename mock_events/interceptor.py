@@ -40,6 +40,7 @@ _UNIQUE_ID = "mock-events"
 _log = logging.getLogger(__name__)
 
 _active: list[EventsMock] = []
+_starters: dict[EventsMock, threading.Thread] = {}
 _state_lock = threading.RLock()
 _emitters: weakref.WeakSet[Any] = weakref.WeakSet()
 _parser = threading.local()
@@ -49,21 +50,37 @@ check_responses = False
 
 
 def active_mock() -> EventsMock | None:
-    """The innermost active mock, which answers calls."""
+    """The innermost active mock, which answers calls from every thread."""
     return _active[-1] if _active else None
 
 
 def activate(mock: EventsMock) -> None:
+    """Make ``mock`` the answering mock (nested mocks of one thread form a stack).
+
+    Raises ``RuntimeError`` if a mock started by another thread is active: the answering mock
+    is process-wide, so a second thread's mock would answer the first thread's calls too.
+    """
     with _state_lock:
+        current = threading.current_thread()
+        if _active and _starters[_active[0]] is not current:
+            raise RuntimeError(
+                f"mock_events: cannot start a mock in thread {current.name!r} while a mock started "
+                f"in thread {_starters[_active[0]].name!r} is active. One mock answers the calls of "
+                "every thread of the process (so code under test may use thread pools); a mock "
+                "started here would answer the other thread's calls too, and that thread's mock "
+                "would see nothing. Start one mock for all threads, or stop the other one first."
+            )
         if not _active:
             _install()
         _active.append(mock)
+        _starters[mock] = current
 
 
 def deactivate(mock: EventsMock) -> None:
     with _state_lock:
         if mock in _active:
             _active.remove(mock)
+            del _starters[mock]
         if not _active:
             _uninstall()
 

@@ -71,8 +71,14 @@ class EventsMock:
     def start(self) -> EventsMock:
         """Activate with empty state.
 
-        Raises ``RuntimeError`` if already active, or if ``forward_to_moto=True`` and moto's
-        ``mock_aws`` is not active.
+        Raises ``RuntimeError`` if already active, if ``forward_to_moto=True`` and moto's
+        ``mock_aws`` is not active, or if a mock started by another thread is active.
+
+        The active mock answers the calls of every thread of the process, so code under test
+        may use thread pools and worker threads. Mocks started in one thread nest (the innermost
+        answers); a mock started in a second thread would silently answer the first thread's
+        calls too and leave that thread's mock blind, so it is refused loudly rather than warned
+        about (a warning scrolls past while the test goes on with wrong answers).
         """
         if self._active:
             raise RuntimeError("this mock is already active")
@@ -85,8 +91,8 @@ class EventsMock:
                     "(start it before this mock, e.g. `with mock_aws(), mock_events(...)`)."
                 )
         self.backend = self._new_backend()
-        self._active = True
         interceptor.activate(self)
+        self._active = True
         for observe in list(start_observers):
             observe(self)
         return self

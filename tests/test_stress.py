@@ -200,16 +200,29 @@ def test_10000_events_from_8_threads_are_each_delivered_once_to_every_matching_r
     assert elapsed < 60
 
 
-def test_activations_from_8_threads_leave_only_the_outer_mock_active() -> None:
-    """Mocks start and stop in many threads while calls are answered; the outer one stays."""
+def test_activations_racing_in_8_threads_are_each_answered_or_refused_and_leave_none_active() -> None:
+    """Mocks start and stop in many threads at once: at any moment one thread's mocks are
+    active; a start while another thread's mock is active raises RuntimeError and changes
+    nothing; a started mock answers its thread's calls from its own state."""
     from mock_events import interceptor
 
-    def work(i: int) -> None:
-        for _ in range(5):
-            with EventsMock():
-                _client().list_event_buses()
+    refused = Counter()
 
-    with EventsMock() as outer:
-        assert _run_threads(work) == []
-        assert interceptor.active_mock() is outer
+    def work(n: int) -> None:
+        for i in range(20):
+            try:
+                mock = EventsMock().start()
+            except RuntimeError:
+                refused[n] += 1
+                continue
+            try:
+                client = _client()
+                client.create_event_bus(Name=f"b-{n}-{i}")
+                names = {bus["Name"] for bus in client.list_event_buses()["EventBuses"]}
+                assert names == {"default", f"b-{n}-{i}"}
+            finally:
+                mock.stop()
+
+    assert _run_threads(work) == []
     assert interceptor.active_mock() is None
+    assert sum(refused.values()) < THREADS * 20
