@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import arns
+from . import access, arns
 from .errors import ServiceError, bus_not_found, not_found
 from .resources import EventBus, RegionState, Rule
 from .service import Context
@@ -15,7 +15,18 @@ def existing_state(ctx: Context, account: str, region: str) -> RegionState | Non
     return ctx.backend.regions.get((account, region))
 
 
-def bus(ctx: Context, name_or_arn: str | None) -> EventBus:
+def bus(ctx: Context, name_or_arn: str | None, *, action: str) -> EventBus:
+    """The bus named (default: ``default``), on which the caller may do ``action``.
+
+    A bus ARN may name another account's bus: its resource policy must allow ``action`` on the
+    bus (see ``access``), else AccessDeniedException.
+    """
+    found = _find_bus(ctx, name_or_arn)
+    access.require(ctx, found, action)
+    return found
+
+
+def _find_bus(ctx: Context, name_or_arn: str | None) -> EventBus:
     account, region, name = arns.parse_bus(name_or_arn or "default")
     state = existing_state(ctx, account or ctx.account, region or ctx.region)
     found = state.buses.get(name) if state is not None else None
@@ -24,9 +35,31 @@ def bus(ctx: Context, name_or_arn: str | None) -> EventBus:
     return found
 
 
-def rule(ctx: Context, name: str, bus_name_or_arn: str | None) -> Rule:
-    event_bus = bus(ctx, bus_name_or_arn)
+def rule_on_bus(
+    ctx: Context,
+    name: str,
+    bus_name_or_arn: str | None,
+    *,
+    action: str,
+    pattern_text: str | None = None,
+    keys: dict[str, list[str]] | None = None,
+) -> tuple[EventBus, Rule | None]:
+    """The bus and its rule ``name`` (None if absent), on which the caller may do ``action``.
+
+    On another account's bus the policy is asked about the rule's ARN, with the rule's creator
+    and pattern (or ``pattern_text``, the pattern being put) and ``keys`` as condition keys.
+    """
+    event_bus = _find_bus(ctx, bus_name_or_arn)
     found = event_bus.rules.get(name)
+    access.require_on_rule(ctx, event_bus, name, found, action, pattern_text=pattern_text, extra=keys)
+    return event_bus, found
+
+
+def rule(
+    ctx: Context, name: str, bus_name_or_arn: str | None, *, action: str, keys: dict[str, list[str]] | None = None
+) -> Rule:
+    """Like ``rule_on_bus``, for a rule that must exist (else ResourceNotFoundException)."""
+    event_bus, found = rule_on_bus(ctx, name, bus_name_or_arn, action=action, keys=keys)
     if found is None:
         raise rule_not_found(name, event_bus.name)
     return found

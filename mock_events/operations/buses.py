@@ -69,12 +69,12 @@ def create_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("DescribeEventBus")
 def describe_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return describe(lookup.bus(ctx, params.get("Name")))
+    return describe(lookup.bus(ctx, params.get("Name"), action="events:DescribeEventBus"))
 
 
 @operation("UpdateEventBus")
 def update_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    bus = lookup.bus(ctx, params.get("Name"))
+    bus = lookup.bus(ctx, params.get("Name"), action="events:UpdateEventBus")
     if "Description" in params:
         bus.description = params["Description"]
     if "KmsKeyIdentifier" in params:

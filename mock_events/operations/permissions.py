@@ -16,7 +16,7 @@ def _size(policy: dict[str, Any]) -> int:
 
 @operation("PutPermission")
 def put_permission(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    bus = lookup.bus(ctx, params.get("EventBusName"))
+    bus = lookup.bus(ctx, params.get("EventBusName"), action="events:PutPermission")
     if "Policy" in params:
         try:
             policy = jsontext.loads(params["Policy"])
@@ -52,7 +52,7 @@ def put_permission(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("RemovePermission")
 def remove_permission(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    bus = lookup.bus(ctx, params.get("EventBusName"))
+    bus = lookup.bus(ctx, params.get("EventBusName"), action="events:RemovePermission")
     if params.get("RemoveAllPermissions"):
         bus.policy = None
         return {}

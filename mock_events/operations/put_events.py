@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from .. import arns, delivery, jsontext, permissions
-from ..errors import validation
+from .. import access, arns, delivery, jsontext
+from ..errors import ServiceError, validation
 from ..resources import EventBus
 from ..service import Context, operation
 
@@ -65,19 +65,25 @@ def event_time(entry: dict[str, Any], now: datetime) -> datetime:
     return datetime.fromtimestamp(value, timezone.utc)
 
 
-def resolve_bus(ctx: Context, name_or_arn: str | None) -> tuple[EventBus | None, dict[str, str] | None]:
-    """The bus an entry names (None when it does not exist), or the entry's error."""
-    account, region, name = arns.parse_bus(name_or_arn or "default")
+def resolve_bus(
+    ctx: Context, entry: dict[str, Any]
+) -> tuple[EventBus | None, dict[str, str] | None]:
+    """The bus an entry names (None when it does not exist), or the entry's error.
+
+    Another account's bus takes the entry only where its policy allows ``events:PutEvents``,
+    with ``events:source`` and ``events:detail-type`` as condition keys.
+    """
+    account, region, name = arns.parse_bus(entry.get("EventBusName") or "default")
     if account is None:
         return ctx.state.buses.get(name), None
     state = ctx.backend.regions.get((account, region or ctx.region))
     bus = state.buses.get(name) if state is not None else None
-    if bus is not None and not permissions.allows(bus, ctx.account):
-        return None, entry_error(
-            "AccessDeniedException",
-            f"User: arn:aws:iam::{ctx.account}:root is not authorized to perform: "
-            f"events:PutEvents on resource: {bus.arn}",
-        )
+    if bus is not None:
+        keys = {"events:source": [entry["Source"]], "events:detail-type": [entry["DetailType"]]}
+        try:
+            access.require(ctx, bus, "events:PutEvents", keys=keys)
+        except ServiceError as denied:
+            return None, entry_error(denied.code, denied.message)
     return bus, None
 
 
@@ -130,7 +136,7 @@ def put_entries(
             if bus_override is not None:
                 bus, error = bus_override, None
             else:
-                bus, error = resolve_bus(ctx, entry.get("EventBusName"))
+                bus, error = resolve_bus(ctx, entry)
         if error is not None:
             results.append(error)
             continue

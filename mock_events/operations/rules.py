@@ -107,14 +107,17 @@ def put_rule(
 
 @operation("PutRule")
 def put_rule_operation(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    bus = lookup.bus(ctx, params.get("EventBusName"))
+    bus, _ = lookup.rule_on_bus(
+        ctx, params["Name"], params.get("EventBusName"),
+        action="events:PutRule", pattern_text=params.get("EventPattern"),
+    )
     rule = put_rule(ctx, bus, params)
     return {"RuleArn": rule.arn}
 
 
 @operation("DescribeRule")
 def describe_rule(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return describe(lookup.rule(ctx, params["Name"], params.get("EventBusName")))
+    return describe(lookup.rule(ctx, params["Name"], params.get("EventBusName"), action="events:DescribeRule"))
 
 
 def delete_rule(bus: EventBus, rule: Rule) -> None:
@@ -127,8 +130,7 @@ def delete_rule(bus: EventBus, rule: Rule) -> None:
 
 @operation("DeleteRule")
 def delete_rule_operation(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    bus = lookup.bus(ctx, params.get("EventBusName"))
-    rule = bus.rules.get(params["Name"])
+    bus, rule = lookup.rule_on_bus(ctx, params["Name"], params.get("EventBusName"), action="events:DeleteRule")
     if rule is None:
         return {}
     lookup.refuse_managed(rule, force=bool(params.get("Force")))
@@ -138,8 +140,8 @@ def delete_rule_operation(ctx: Context, params: dict[str, Any]) -> dict[str, Any
     return {}
 
 
-def _set_state(ctx: Context, params: dict[str, Any], state: str) -> dict[str, Any]:
-    rule = lookup.rule(ctx, params["Name"], params.get("EventBusName"))
+def _set_state(ctx: Context, params: dict[str, Any], state: str, action: str) -> dict[str, Any]:
+    rule = lookup.rule(ctx, params["Name"], params.get("EventBusName"), action=action)
     lookup.refuse_managed(rule)
     was_enabled = rule.enabled
     rule.state = state
@@ -150,17 +152,17 @@ def _set_state(ctx: Context, params: dict[str, Any], state: str) -> dict[str, An
 
 @operation("EnableRule")
 def enable_rule(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return _set_state(ctx, params, "ENABLED")
+    return _set_state(ctx, params, "ENABLED", "events:EnableRule")
 
 
 @operation("DisableRule")
 def disable_rule(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return _set_state(ctx, params, "DISABLED")
+    return _set_state(ctx, params, "DISABLED", "events:DisableRule")
 
 
 @operation("ListRules")
 def list_rules(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    bus = lookup.bus(ctx, params.get("EventBusName"))
+    bus = lookup.bus(ctx, params.get("EventBusName"), action="events:ListRules")
     prefix = params.get("NamePrefix", "")
     rules = [r for r in bus.rules.values() if r.name.startswith(prefix)]
     chunk, token = pagination.page(rules, params, key=lambda r: r.name)
@@ -171,7 +173,7 @@ def list_rules(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("ListRuleNamesByTarget")
 def list_rule_names_by_target(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    bus = lookup.bus(ctx, params.get("EventBusName"))
+    bus = lookup.bus(ctx, params.get("EventBusName"), action="events:ListRuleNamesByTarget")
     arn = params["TargetArn"]
     names = [r.name for r in bus.rules.values() if any(t.arn == arn for t in r.targets.values())]
     chunk, token = pagination.page(names, params, key=lambda n: n)

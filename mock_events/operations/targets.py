@@ -43,7 +43,10 @@ def put_targets(ctx: Context, rule: Rule, specs: list[dict[str, Any]]) -> None:
 
 @operation("PutTargets")
 def put_targets_operation(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    rule = lookup.rule(ctx, params["Rule"], params.get("EventBusName"))
+    rule = lookup.rule(
+        ctx, params["Rule"], params.get("EventBusName"),
+        action="events:PutTargets", keys={"events:TargetArn": [t["Arn"] for t in params["Targets"]]},
+    )
     lookup.refuse_managed(rule)
     put_targets(ctx, rule, params["Targets"])
     return {"FailedEntryCount": 0, "FailedEntries": []}
@@ -51,7 +54,7 @@ def put_targets_operation(ctx: Context, params: dict[str, Any]) -> dict[str, Any
 
 @operation("RemoveTargets")
 def remove_targets(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    rule = lookup.rule(ctx, params["Rule"], params.get("EventBusName"))
+    rule = lookup.rule(ctx, params["Rule"], params.get("EventBusName"), action="events:RemoveTargets")
     lookup.refuse_managed(rule, force=bool(params.get("Force")))
     for target_id in params["Ids"]:
         rule.targets.pop(target_id, None)
@@ -60,6 +63,6 @@ def remove_targets(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("ListTargetsByRule")
 def list_targets_by_rule(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    rule = lookup.rule(ctx, params["Rule"], params.get("EventBusName"))
+    rule = lookup.rule(ctx, params["Rule"], params.get("EventBusName"), action="events:ListTargetsByRule")
     chunk, token = pagination.page(list(rule.targets.values()), params, key=lambda t: t.id)
     return pagination.with_token({"Targets": [dict(t.spec) for t in chunk]}, token)
