@@ -8,6 +8,8 @@ import threading
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
+from .errors import is_test_failure
+
 __all__ = ["Clock", "Timer"]
 
 Listener = Callable[[datetime, datetime], None]
@@ -156,16 +158,25 @@ class Clock:
         return timer
 
     def run_due(self) -> None:
-        """Run the timers that real time has made due; cheap when none are."""
+        """Run the timers that real time has made due; cheap when none are.
+
+        Returns at once when timers are already running, in this thread (called from a
+        callback) or in another (whose callback may be waiting on this one): that run picks
+        up whatever is due.
+        """
         with self._lock:
             if not self._has_due(self._now()):
                 return
-        with self._run_lock:
+        if not self._run_lock.acquire(blocking=False):
+            return
+        try:
             if self._runner == threading.get_ident():
-                return  # called from a callback: the outer run picks up whatever is due
+                return
             errors = self._run_until(None)
             with self._lock:
                 self._pinned = None
+        finally:
+            self._run_lock.release()
         self._raise_first(errors)
 
     def _has_due(self, limit: datetime) -> bool:
@@ -175,7 +186,11 @@ class Clock:
         return bool(heap) and heap[0][0] <= limit
 
     def _run_until(self, target: datetime | None) -> list[BaseException]:
-        """Run due timers in time order, up to `target` (None: up to the running now). Holds _run_lock."""
+        """Run due timers in time order, up to `target` (None: up to the running now). Holds _run_lock.
+
+        A timer raising an error is reported after the other due timers ran; a timer raising a
+        test failure (``errors.is_test_failure``) stops the run at once, the clock left at its time.
+        """
         errors: list[BaseException] = []
         self._runner = threading.get_ident()
         try:
@@ -190,8 +205,14 @@ class Clock:
                         self._pinned = timer.when
                 try:
                     timer.callback(timer.when)
-                except Exception as error:  # the other due timers still run; raised afterwards
-                    errors.append(error)
+                except BaseException as error:
+                    if not is_test_failure(error):  # the other due timers still run
+                        errors.append(error)
+                        continue
+                    # The test failed: the run stops, the clock stays at the moment it failed.
+                    with self._lock:
+                        self._base(timer.when)
+                    raise
         finally:
             self._runner = None
 

@@ -9,11 +9,13 @@ that tests read, and handed to the callbacks registered for the target's ARN.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Protocol
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Union
 
 from . import arns, jsontext, permissions
+from .errors import is_test_failure
 from .ids import new_uuid
 
 if TYPE_CHECKING:
@@ -24,6 +26,36 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 DEFAULT_MAX_RETRIES = 185
 DEFAULT_MAX_AGE = 86400
 
+Outcome = Literal["retried", "dead-lettered", "dropped", "propagated"]
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists and scalars), at any depth (no recursion)."""
+    if isinstance(value, dict):
+        top: Any = {}
+    elif isinstance(value, list):
+        top = []
+    else:
+        return value
+    stack = [(value, top)]
+    while stack:
+        source, copy = stack.pop()
+        items = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, item in items:
+            if isinstance(item, dict):
+                child: Any = {}
+                stack.append((item, child))
+            elif isinstance(item, list):
+                child = []
+                stack.append((item, child))
+            else:
+                child = item
+            if isinstance(copy, dict):
+                copy[key] = child
+            else:
+                copy.append(child)
+    return top
+
 
 @dataclass(frozen=True)
 class Delivery:
@@ -32,7 +64,8 @@ class Delivery:
     target_arn: str
     target_id: str
     rule_arn: str
-    event: dict[str, Any]
+    _event: dict[str, Any] = field(repr=False)
+    """The event as routed, shared by every target it reached: never handed out."""
     payload: str
     time: datetime
     attempt: int = 1
@@ -43,8 +76,13 @@ class Delivery:
     trace_header: str | None = None
     """The X-Ray trace header the event was put with."""
 
+    @cached_property
+    def event(self) -> dict[str, Any]:
+        """The event (envelope dict), this record's own copy: changing it changes nothing else."""
+        return copy_json(self._event)
+
     def json(self) -> Any:
-        """The payload parsed as JSON."""
+        """The payload parsed as JSON (a new object at each call)."""
         return jsontext.loads(self.payload, max_depth=None)
 
 
@@ -55,16 +93,20 @@ class Failure:
     target_arn: str
     target_id: str
     rule_arn: str
-    event: dict[str, Any]
+    _event: dict[str, Any] = field(repr=False)
     error: str
+    """``Type: message`` of what the callback raised, or why the event was not delivered."""
     attempt: int
-    outcome: str
-    """``retried``, ``dead-lettered`` or ``dropped``."""
+    outcome: Outcome
+    """``retried``, ``dead-lettered`` or ``dropped``; ``propagated`` for a test failure (an
+    ``AssertionError``, pytest's ``fail()``/``skip()``) that a callback raised and that propagated
+    out of the call that made the delivery."""
     time: datetime
 
-
-Callback = Callable[[Delivery], Any]
-Sink = Callable[["Backend", "Rule", "Target", dict[str, Any]], None]
+    @cached_property
+    def event(self) -> dict[str, Any]:
+        """The event (envelope dict), this record's own copy: changing it changes nothing else."""
+        return copy_json(self._event)
 
 
 class TargetUnavailable(Exception):
@@ -95,6 +137,10 @@ class Receiver(Protocol):
         ``target_spec`` is the PutTargets Target (for a dead letter, the target that failed).
         Raises ``TargetUnavailable`` when the target fails.
         """
+
+
+Callback = Callable[[Delivery], Any]
+Sink = Callable[["Backend", "Rule", "Target", dict[str, Any]], None]
 
 
 @dataclass
@@ -222,7 +268,7 @@ def deliver(
     visited: frozenset[str] = frozenset(),
     trace_header: str | None = None,
 ) -> None:
-    """Deliver one event to one target: forward, store, or record and call back, with retries."""
+    """Deliver one event to one target: forward, store, or record (and decide the callbacks to call)."""
     now = backend.clock.now()
     parts = arns.parse(target.arn)
     kind = parts["resource"].split("/", 1)[0] if parts and parts["service"] == "events" else ""
@@ -246,98 +292,202 @@ def deliver(
         target_arn=target.arn,
         target_id=target.id,
         rule_arn=rule.arn,
-        event=event,
+        _event=event,
         payload=payload,
         time=now,
         http_request=http_request,
         trace_header=trace_header,
     )
-    _attempt(backend, rule, target, event, record)
-
-
-def _attempt(backend: Backend, rule: Rule, target: Target, event: dict[str, Any], record: Delivery) -> None:
-    log = backend.log
-    refused = (record.http_request or {}).get("error")
+    refused = (http_request or {}).get("error")
     if refused is not None:
         # The API destination or its connection cannot send: not worth a retry.
-        _exhausted(backend, rule, target, event, refused, 1)
+        for step in _exhausted(backend, record, target.spec, _Retries.of(backend, target), refused, 1):
+            _emit(backend, step)
         return
-    receiver = backend.receiver
-    if receiver is not None and not receiver.accepts(record.target_arn):
-        receiver = None
-    callbacks = log.callbacks.get(record.target_arn)
+    callbacks = backend.log.callbacks.get(target.arn)
+    receiver = _receiver_for(backend, target.arn)
     if not callbacks and receiver is None:
-        log._append(log.deliveries, record)
+        _emit(backend, record)
         return
-    policy = target.spec.get("RetryPolicy") or {}
-    max_retries = policy.get("MaximumRetryAttempts", DEFAULT_MAX_RETRIES)
-    max_age = timedelta(seconds=policy.get("MaximumEventAgeInSeconds", DEFAULT_MAX_AGE))
-    first = record.time
+    _emit(backend, _Call(record, tuple(callbacks or ()), receiver, target.spec, _Retries.of(backend, target)))
+
+
+def _receiver_for(backend: Backend, arn: str) -> Receiver | None:
+    receiver = backend.receiver
+    return receiver if receiver is not None and receiver.accepts(arn) else None
+
+
+# -- deliveries made outside the lock --------------------------------------------------------
+#
+# Routing runs under the backend's lock and decides, in order, what each event becomes: records
+# (a Delivery or a Failure) and calls of the test's callbacks. Records are appended at once while
+# no call is waiting before them; otherwise every step waits in ``backend.outbox``, which
+# ``make`` works through after the lock is released, so user code never runs under our lock and
+# the logs keep the order in which the deliveries happened.
+
+
+@dataclass(frozen=True)
+class _Retries:
+    """What decides a failed delivery's fate, captured when the delivery is decided."""
+
+    max_retries: int
+    max_age: timedelta
+    dead_letter_arn: str | None = None
+    dead_letter_callbacks: tuple[Callback, ...] = ()
+    dead_letter_receiver: Receiver | None = None
+
+    @classmethod
+    def of(cls, backend: Backend, target: Target) -> _Retries:
+        policy = target.spec.get("RetryPolicy") or {}
+        retries = cls(
+            max_retries=policy.get("MaximumRetryAttempts", DEFAULT_MAX_RETRIES),
+            max_age=timedelta(seconds=policy.get("MaximumEventAgeInSeconds", DEFAULT_MAX_AGE)),
+        )
+        dead_letter = (target.spec.get("DeadLetterConfig") or {}).get("Arn")
+        if dead_letter is None:
+            return retries
+        return replace(
+            retries,
+            dead_letter_arn=dead_letter,
+            dead_letter_callbacks=tuple(backend.log.callbacks.get(dead_letter, ())),
+            dead_letter_receiver=_receiver_for(backend, dead_letter),
+        )
+
+
+_LETTER_RETRIES = _Retries(max_retries=0, max_age=timedelta.max)
+"""A dead-letter queue that fails loses the event, as in AWS: no retry, no dead letter."""
+
+
+@dataclass(frozen=True)
+class _Call:
+    """A delivery to a target with callbacks or a receiver, made after the lock is released."""
+
+    record: Delivery
+    callbacks: tuple[Callback, ...]
+    receiver: Receiver | None
+    spec: dict[str, Any]
+    """The PutTargets Target (for a dead letter, the target that failed), for the receiver."""
+    retries: _Retries
+
+
+Step = Union[Delivery, Failure, _Call]
+
+
+def _emit(backend: Backend, step: Step) -> None:
+    """Record ``step`` now, or queue it behind the calls still to be made (holds the lock)."""
+    outbox = backend.outbox
+    if outbox or type(step) is _Call:
+        outbox.append(step)
+    else:
+        _record(backend.log, step)
+
+
+def _record(log: DeliveryLog, step: Delivery | Failure) -> None:
+    log._append(log.deliveries if type(step) is Delivery else log.failures, step)
+
+
+def make(backend: Backend, steps: list[Step]) -> None:
+    """Make the deliveries decided under the lock, in order, each once, without holding it.
+
+    A test failure a callback raises (``errors.is_test_failure``) propagates from here: the steps
+    after it are not made. Once the backend is retired (``m.reset()``), no step is made.
+    """
+    index, count = 0, len(steps)
+    while index < count and not backend.retired:
+        step = steps[index]
+        index += 1
+        if type(step) is _Call:
+            _call(backend, step)  # type: ignore[arg-type]
+            continue
+        with backend.lock:
+            if backend.retired:
+                return
+            _record(backend.log, step)  # type: ignore[arg-type]
+            while index < count and type(steps[index]) is not _Call:
+                _record(backend.log, steps[index])  # type: ignore[arg-type]
+                index += 1
+
+
+def _call(backend: Backend, call: _Call) -> None:
+    """Hand the delivery to its callbacks, retrying per the target's policy, then dead-letter."""
+    first = call.record
     attempt = 1
     while True:
-        now = backend.clock.now()
-        current = record if attempt == 1 else _with(record, attempt=attempt, time=now)
+        current = first if attempt == 1 else replace(first, attempt=attempt, time=backend.clock.now())
         try:
             # The receiver is the target itself; callbacks see what it accepted.
-            if receiver is not None:
-                receiver.receive(current, target.spec)
-            for callback in list(callbacks or ()):
+            if call.receiver is not None:
+                call.receiver.receive(current, call.spec)
+            for callback in call.callbacks:
                 callback(current)
-        except Exception as error:  # the target failed: AWS retries what is worth retrying
-            message = str(error) if isinstance(error, TargetUnavailable) else f"{type(error).__name__}: {error}"
-            expired = backend.clock.now() - first >= max_age
+        except BaseException as error:
+            if is_test_failure(error):
+                _make_locked(backend, [_failure(first, repr_error(error), attempt, "propagated", backend)])
+                raise
+            message = repr_error(error)
+            expired = backend.clock.now() - first.time >= call.retries.max_age
             final = isinstance(error, TargetUnavailable) and not error.retriable
-            if final or attempt > max_retries or expired:
-                _exhausted(backend, rule, target, event, message, attempt)
+            if final or attempt > call.retries.max_retries or expired:
+                make(backend, _exhausted(backend, first, call.spec, call.retries, message, attempt))
                 return
-            _fail(backend, rule, target, event, message, attempt, "retried")
+            _make_locked(backend, [_failure(first, message, attempt, "retried", backend)])
+            if backend.retired:
+                return
             attempt += 1
             continue
-        log._append(log.deliveries, current)
+        _make_locked(backend, [current])
         return
 
 
-def _with(record: Delivery, **changes: Any) -> Delivery:
-    values = dict(record.__dict__)
-    values.update(changes)
-    return Delivery(**values)
+def _make_locked(backend: Backend, records: list[Delivery | Failure]) -> None:
+    with backend.lock:
+        if not backend.retired:
+            for record in records:
+                _record(backend.log, record)
+
+
+def repr_error(error: BaseException) -> str:
+    """How a failure reads in ``Failure.error`` and ``Delivery.error``: ``Type: message``, or
+    the receiver's own message."""
+    if isinstance(error, TargetUnavailable):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
 
 
 def _exhausted(
-    backend: Backend,
-    rule: Rule,
-    target: Target,
-    event: dict[str, Any],
-    error: str,
-    attempt: int,
-) -> None:
-    dlq = (target.spec.get("DeadLetterConfig") or {}).get("Arn")
-    if dlq is None:
-        _fail(backend, rule, target, event, error, attempt, "dropped")
-        return
-    _fail(backend, rule, target, event, error, attempt, "dead-lettered")
+    backend: Backend, record: Delivery, spec: dict[str, Any], retries: _Retries, error: str, attempt: int
+) -> list[Step]:
+    """What becomes of a delivery that will not be retried: dropped, or dead-lettered."""
+    dead_letter = retries.dead_letter_arn
+    if dead_letter is None:
+        return [_failure(record, error, attempt, "dropped", backend)]
     letter = Delivery(
-        target_arn=dlq,
-        target_id=target.id,
-        rule_arn=rule.arn,
-        event=event,
-        payload=jsontext.dumps(event),
+        target_arn=dead_letter,
+        target_id=record.target_id,
+        rule_arn=record.rule_arn,
+        _event=record._event,
+        payload=jsontext.dumps(record._event),
         time=backend.clock.now(),
         attempt=attempt,
         error=error,
     )
-    log = backend.log
-    receiver = backend.receiver
-    try:
-        if receiver is not None and receiver.accepts(dlq):
-            receiver.receive(letter, target.spec)
-        for callback in list(log.callbacks.get(dlq, ())):
-            callback(letter)
-    except Exception as failure:  # a failing dead-letter queue loses the event, as in AWS
-        reason = str(failure) if isinstance(failure, TargetUnavailable) else f"{type(failure).__name__}: {failure}"
-        _fail(backend, rule, target, event, reason, 1, "dropped")
-        return
-    log._append(log.deliveries, letter)
+    failure = _failure(record, error, attempt, "dead-lettered", backend)
+    if not retries.dead_letter_callbacks and retries.dead_letter_receiver is None:
+        return [failure, letter]
+    return [failure, _Call(letter, retries.dead_letter_callbacks, retries.dead_letter_receiver, spec, _LETTER_RETRIES)]
+
+
+def _failure(record: Delivery, error: str, attempt: int, outcome: Outcome, backend: Backend) -> Failure:
+    return Failure(
+        target_arn=record.target_arn,
+        target_id=record.target_id,
+        rule_arn=record.rule_arn,
+        _event=record._event,
+        error=error,
+        attempt=attempt,
+        outcome=outcome,
+        time=backend.clock.now(),
+    )
 
 
 def _fail(
@@ -347,16 +497,15 @@ def _fail(
     event: dict[str, Any],
     error: str,
     attempt: int,
-    outcome: str,
+    outcome: Outcome,
 ) -> None:
-    log = backend.log
-    log._append(
-        log.failures,
+    _emit(
+        backend,
         Failure(
             target_arn=target.arn,
             target_id=target.id,
             rule_arn=rule.arn,
-            event=event,
+            _event=event,
             error=error,
             attempt=attempt,
             outcome=outcome,

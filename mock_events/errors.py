@@ -33,3 +33,13 @@ def limit_exceeded() -> ServiceError:
 
 def bus_not_found(name: str) -> ServiceError:
     return not_found(f"Event bus {name} does not exist.")
+
+
+def is_test_failure(error: BaseException) -> bool:
+    """Whether ``error``, raised by a test's callback, fails the test rather than the target.
+
+    An ``AssertionError``, and every ``BaseException`` that is not an ``Exception`` (pytest's
+    ``fail()``, ``skip()`` and ``xfail()`` outcomes, ``KeyboardInterrupt``, ``SystemExit``), is
+    never taken as a target failure: it propagates out of the call that made the delivery.
+    """
+    return isinstance(error, AssertionError) or not isinstance(error, Exception)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar, overload
 
 from . import interceptor, quotas as quotas_mod
 from .clock import Clock
-from .delivery import Delivery, Failure
+from .delivery import Delivery, Failure, copy_json
 from . import diagnostics
 from .diagnostics import BusExplanation, Undelivered, Where
 from .service import Backend
@@ -235,8 +235,14 @@ class EventsMock:
         return self.backend.clock
 
     def reset(self) -> None:
-        """Start again from empty state (resources, logs, callbacks, clock); the mock stays active."""
-        self.backend = self._new_backend()
+        """Start again from empty state (resources, logs, callbacks, clock); the mock stays active.
+
+        Calls already in flight (the one whose callback resets, calls in other threads, a clock
+        advance) finish answering against the old state, and make no more deliveries: what they
+        had not yet delivered is not delivered, and nothing of them reaches the new state.
+        """
+        retired, self.backend = self.backend, self._new_backend()
+        retired.retired = True
 
     def deliveries(self, target_arn: str | None = None) -> list[Delivery]:
         """Successful deliveries in the order they happened, to every target or to one ARN."""
@@ -260,20 +266,43 @@ class EventsMock:
             self.backend.log.clear()
 
     def events(self, bus: str | None = None) -> list[dict[str, Any]]:
-        """Events put on a bus (by name or ARN; every bus with None), matched by a rule or not."""
+        """Events put on a bus (by name or ARN; every bus with None), matched by a rule or not.
+
+        Each a copy of its own: changing one changes no delivery, archive or later answer.
+        """
         with self.backend.lock:
             items = list(self.backend.log.events)
-        if bus is None:
-            return [event for _, event in items]
-        if bus.startswith("arn:"):
-            return [event for arn, event in items if arn == bus]
-        return [event for arn, event in items if arn.split(":event-bus/", 1)[1] == bus]
+        if bus is not None:
+            if bus.startswith("arn:"):
+                items = [(arn, event) for arn, event in items if arn == bus]
+            else:
+                items = [(arn, event) for arn, event in items if arn.split(":event-bus/", 1)[1] == bus]
+        return [copy_json(event) for _, event in items]
 
     def on_target(self, target_arn: str, callback: Callable[[Delivery], Any]) -> None:
-        """Call ``callback`` with each ``Delivery`` to ``target_arn``, in the delivering call.
+        """Call ``callback(delivery)`` with each ``Delivery`` to ``target_arn``, in the delivering call.
 
-        If it raises, the delivery failed: the target's RetryPolicy applies, then its
-        DeadLetterConfig, else the event is dropped (see ``failures()``).
+        ``target_arn`` may be a rule's target or a dead-letter queue. The callback runs before
+        the call that caused the delivery (``put_events``, ``put_partner_events``,
+        ``start_replay``, ``m.clock.advance``/``set``, or any call that ran a due schedule)
+        returns, in the order deliveries happen, and never under the mock's lock: it may call
+        the service, ``m.deliveries()``, other threads that call the service, or put events
+        itself (their deliveries happen within its call). Which rules, targets and callbacks an
+        event reaches is decided when the event is put (or the schedule fires); changes a
+        callback makes apply to later events. ``delivery.event`` is the callback's own copy.
+
+        - Returning: delivered, recorded in ``deliveries()``.
+        - Raising an ``Exception``: the target failed (recorded in ``failures()`` as
+          ``retried``); the target's RetryPolicy applies (retried at once), then its
+          DeadLetterConfig, else the event is ``dropped``. A dead-letter queue's callback that
+          raises loses the event (``dropped``, under the queue's ARN).
+        - Raising an ``AssertionError``, or a ``BaseException`` that is not an ``Exception``
+          (pytest's ``fail()``/``skip()``, ``KeyboardInterrupt``): the test failed, not the
+          target. The error propagates unchanged out of the call that made the delivery; the
+          delivery is recorded in ``failures()`` as ``propagated`` (not retried, not
+          dead-lettered); the deliveries that call had not yet made are not made. What the
+          call did before stands: its events were accepted (``events()``, archives, its
+          replay's state). A clock advance stops at the moment of the failing delivery.
         """
         with self.backend.lock:
             self.backend.log.callbacks.setdefault(target_arn, []).append(callback)

@@ -43,16 +43,15 @@ def _arm(backend: Backend, rule: Rule, after: datetime) -> None:
         return
 
     def fire(due: datetime) -> None:
-        with backend.lock:
-            if rule.timer is not timer:
-                return
-            try:
-                fire_rule(backend, rule, due)
-            finally:
-                # A target's callback may have disabled, deleted or re-put the rule meanwhile:
-                # then its timer changed (or was cancelled) and this chain of fires ends.
-                if rule.timer is timer and not timer.cancelled:
-                    _arm(backend, rule, due)
+        backend.run(lambda: _fire(due))
+
+    def _fire(due: datetime) -> None:
+        if rule.timer is not timer:
+            return
+        fire_rule(backend, rule, due)
+        # Armed before the targets' callbacks run (after the lock is released): one that
+        # disables, deletes or re-puts the rule cancels or replaces the next fire.
+        _arm(backend, rule, due)
 
     timer = backend.clock.schedule(when, fire)
     rule.timer = timer

@@ -7,14 +7,16 @@ import pkgutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from . import delivery
 from .clock import Clock
-from .delivery import DeliveryLog, Receiver
+from .delivery import DeliveryLog, Receiver, Step
 from .errors import ServiceError
 from .resources import RegionState
 
 Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
+T = TypeVar("T")
 
 HANDLERS: dict[str, Handler] = {}
 
@@ -59,6 +61,31 @@ class Backend:
         self.log = DeliveryLog()
         self.receiver: Receiver | None = None
         """Where deliveries to some targets are sent on, beside the log (moto's services)."""
+        self.outbox: list[Step] = []
+        """Deliveries decided under the lock and not yet made (see ``run``)."""
+        self.retired = False
+        """Set when ``m.reset()`` replaced this state: its deliveries not yet made are not made."""
+        self._depth = 0
+
+    def run(self, work: Callable[[], T]) -> T:
+        """``work()`` under the lock, then the deliveries it decided, made outside the lock in order.
+
+        User code (target callbacks) never runs under the lock. A ``run`` inside another leaves
+        its deliveries to the outermost one. If ``work`` raises, the deliveries it decided are
+        not made (a refused call changes nothing).
+        """
+        steps: list[Step] = []
+        with self.lock:
+            self._depth += 1
+            try:
+                result = work()
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self.outbox:
+                    steps, self.outbox = self.outbox, []
+        if steps:
+            delivery.make(self, steps)
+        return result
 
     def region(self, account: str, region: str) -> RegionState:
         key = (account, region)
@@ -89,15 +116,14 @@ class Context:
 
 
 def dispatch(ctx: Context, operation_name: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Run the handler of ``operation_name`` under the backend's lock."""
+    """Run the handler of ``operation_name`` under the backend's lock, then make its deliveries."""
     handler = HANDLERS.get(operation_name)
     if handler is None:
         raise ServiceError(
             "NotImplementedException",
             f"mock-events does not simulate the operation {operation_name} yet.",
         )
-    with ctx.backend.lock:
-        return handler(ctx, params)
+    return ctx.backend.run(lambda: handler(ctx, params))
 
 
 _load_operations()

@@ -168,11 +168,13 @@ def _complete(backend: Backend, replay: Replay, when: datetime) -> None:
 
 def _schedule(backend: Backend, replay: Replay, when: datetime) -> None:
     def step(due: datetime) -> None:
-        with backend.lock:
-            if replay.timer is not timer:
-                return
-            replay.timer = None
-            _step(backend, replay, due)
+        backend.run(lambda: _wake(due))
+
+    def _wake(due: datetime) -> None:
+        if replay.timer is not timer:
+            return
+        replay.timer = None
+        _step(backend, replay, due)
 
     timer = backend.clock.schedule(when, step)
     replay.timer = timer
@@ -191,8 +193,6 @@ def _step(backend: Backend, replay: Replay, due: datetime) -> None:
     upto = min(replay.event_end, replay.event_start + done * MINUTE)
     replay.last_replayed = upto
     if not _publish_until(backend, replay, upto):
-        return
-    if replay.state != "RUNNING":  # a target's callback cancelled it meanwhile
         return
     last = replay.replay_start + replay.slices * MINUTE
     if upto >= replay.event_end:
