@@ -68,8 +68,8 @@ class EventsMock:
         return backend
 
     # -- activation ---------------------------------------------------------------------
-    def start(self) -> EventsMock:
-        """Activate with empty state.
+    def start(self, *, reset: bool = True) -> EventsMock:
+        """Activate with empty state; with ``reset=False``, with the state the last activation left.
 
         Raises ``RuntimeError`` if already active, if ``forward_to_moto=True`` and moto's
         ``mock_aws`` is not active, or if a mock started by another thread is active.
@@ -90,7 +90,8 @@ class EventsMock:
                     "mock_events(forward_to_moto=True) needs moto's mock_aws active first "
                     "(start it before this mock, e.g. `with mock_aws(), mock_events(...)`)."
                 )
-        self.backend = self._new_backend()
+        if reset:
+            self.backend = self._new_backend()
         interceptor.activate(self)
         self._active = True
         for observe in list(start_observers):

@@ -3,6 +3,10 @@
 When a test that started a mock fails, its report gets a "mock-events" section: buses, rules,
 events put, deliveries, failures and what reached no target, a few lines each. Turn it off with
 the ini option ``mock_events_report = false`` or the flag ``--no-mock-events-report``.
+
+``mock_events_with_moto = true`` (ini) or ``--mock-events-with-moto`` turns on
+``mock_events.with_moto()`` for the whole run: every activation of moto's ``mock_aws`` then
+also answers EventBridge with mock-events (see ``mock_events.with_moto``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from . import diagnostics
 from .mock import EventsMock, start_observers
 
 _MOCKS = pytest.StashKey[list[EventsMock]]()
+_INI = "mock_events_with_moto"
+_switch = pytest.StashKey["object"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -32,6 +38,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=True,
         help="add what mock-events saw to the report of a failing test (default: true)",
     )
+    parser.addini(
+        _INI,
+        type="bool",
+        default=False,
+        help="every activation of moto's mock_aws also answers EventBridge with mock-events",
+    )
+    group.addoption(
+        "--mock-events-with-moto",
+        action="store_true",
+        default=False,
+        help="every activation of moto's mock_aws also answers EventBridge with mock-events",
+    )
 
 
 def _reporting(config: pytest.Config) -> bool:
@@ -45,11 +63,16 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         return
     mocks: list[EventsMock] = []
     item.stash[_MOCKS] = mocks
-    start_observers.append(mocks.append)
+
+    def observe(mock: EventsMock) -> None:
+        if mock not in mocks:  # a mock started again with its state (moto's lifecycle) counts once
+            mocks.append(mock)
+
+    start_observers.append(observe)
     try:
         yield
     finally:
-        start_observers.remove(mocks.append)
+        start_observers.remove(observe)
         del item.stash[_MOCKS]
 
 
@@ -62,6 +85,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         for number, mock in enumerate(mocks, 1):
             title = "mock-events" if len(mocks) == 1 else f"mock-events ({number} of {len(mocks)})"
             report.sections.append((title, diagnostics.summary(mock.backend)))
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not (config.getoption("--mock-events-with-moto") or config.getini(_INI)):
+        return
+    from .with_moto import with_moto
+
+    try:
+        switch = with_moto().__enter__()
+    except RuntimeError as error:
+        raise pytest.UsageError(str(error)) from None
+    config.stash[_switch] = switch
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    switch = config.stash.get(_switch, None)
+    if switch is not None:
+        switch.__exit__(None, None, None)  # type: ignore[attr-defined]
+        del config.stash[_switch]
 
 
 @pytest.fixture
