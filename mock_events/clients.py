@@ -107,7 +107,8 @@ _CREATE_CLIENT = inspect.signature(botocore.session.Session.create_client)
 
 
 def install(region_of: Callable[[], str | None]) -> None:
-    """Wrap botocore's client creation; ``region_of()`` gives the answering mock's Region."""
+    """Wrap botocore's client creation; ``region_of()`` gives the answering mock's Region, or
+    None when no mock is active."""
     global _region_of
     _region_of = region_of
     wrapt.wrap_function_wrapper(botocore.session.Session, "create_client", _create_client)
@@ -128,12 +129,13 @@ def uninstall() -> None:
 
 def _create_client(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     bound = _CREATE_CLIENT.bind(instance, *args, **kwargs)
-    if bound.arguments.get("service_name") != SERVICE_NAME:
-        return wrapped(*args, **kwargs)
+    region = _region_of()
+    if region is None or bound.arguments.get("service_name") != SERVICE_NAME:
+        return wrapped(*args, **kwargs)  # not events, or no mock active (a wrapper left on top)
     arguments = dict(bound.arguments)
     del arguments["self"]
     if arguments.get("region_name") is None and not _region_configured(instance, arguments.get("config")):
-        arguments["region_name"] = _region_of()
+        arguments["region_name"] = region
     previous = getattr(_creating, "session", None)
     _creating.session = instance
     try:
