@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -180,7 +181,16 @@ def test_managed_rule_is_created_on_the_source_bus(events):
     assert rule["State"] == "ENABLED"
     assert json.loads(rule["EventPattern"]) == {"source": ["orders"], "replay-name": [{"exists": False}]}
     targets = events.list_targets_by_rule(Rule="Events-Archive-a", EventBusName="orders")["Targets"]
-    assert [t["Arn"] for t in targets] == ["arn:aws:events:us-east-1:123456789012:archive/a"]
+    (target,) = targets
+    assert target["Id"] == "Events-Archive-a" and target["Arn"] == "arn:aws:events:us-east-1:::"
+    transformer = target["InputTransformer"]
+    assert transformer["InputPathsMap"] == {}
+    archive_arn, archive_id = re.fullmatch(
+        r'\{"archive-arn": "(arn:aws:events:us-east-1:123456789012:archive/a):([-0-9a-f]{36})", '
+        r'"event": <aws.events.event.json>, "ingestion-time": <aws.events.event.ingestion-time>\}',
+        transformer["InputTemplate"],
+    ).groups()
+    assert archive_arn == events.describe_archive(ArchiveName="a")["ArchiveArn"]
 
 
 def test_managed_rule_without_archive_pattern_only_excludes_replays(events):

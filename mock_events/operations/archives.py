@@ -2,8 +2,13 @@
 
 An archive captures events through a managed rule, ``Events-Archive-<name>``, on its source bus:
 the rule's pattern is the archive's plus ``"replay-name": [{"exists": false}]`` (so replayed
-events are never archived) and its one target is the archive's ARN, which the ``archive`` sink
-stores into. Events are stored at once; RetentionDays is honoured by the mock's clock.
+events are never archived). Its one target, as other emulators record it from AWS (moto,
+LocalStack; the facts file marks the exact shape uncertain), is ``arn:aws:events:<region>:::``
+with an InputTransformer: an empty ``InputPathsMap`` and the template
+``{"archive-arn": "<archive ARN>:<archive id>", "event": <aws.events.event.json>,
+"ingestion-time": <aws.events.event.ingestion-time>}``. The archive sink renders that template and
+stores the event into the archive it names. Events are stored at once; RetentionDays is honoured
+by the mock's clock.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .. import arns, delivery, jsontext, pagination
+from ..ids import new_uuid
 from ..errors import already_exists, bus_not_found, not_found, validation
 from ..resources import EventBus, RegionState
 from ..service import Context, operation
@@ -76,10 +82,26 @@ class Archive:
     _by_age: list[tuple[datetime, int]] = field(default_factory=list)
     _sorted: list[ArchivedEvent] | None = None
     timer: Timer | None = None
+    id: str = field(default_factory=new_uuid)
+    """Tells this archive from an earlier one of the same name in its managed rule's target."""
 
     @property
     def rule_name(self) -> str:
         return RULE_PREFIX + self.name
+
+    def target(self) -> dict[str, Any]:
+        """The managed rule's target, as AWS shows it in ListTargetsByRule."""
+        return {
+            "Id": self.rule_name,
+            "Arn": sink_arn(self.region),
+            "InputTransformer": {
+                "InputPathsMap": {},
+                "InputTemplate": (
+                    f'{{"archive-arn": "{self.arn}:{self.id}", "event": <aws.events.event.json>, '
+                    '"ingestion-time": <aws.events.event.ingestion-time>}'
+                ),
+            },
+        }
 
     @property
     def event_count(self) -> int:
@@ -170,6 +192,11 @@ def archive_arn(region: str, account: str, name: str) -> str:
     return arns.arn(region, account, f"archive/{name}")
 
 
+def sink_arn(region: str) -> str:
+    """The ARN archive rules target: no account, no resource."""
+    return f"arn:{arns.partition(region)}:events:{region}:::"
+
+
 def find(state: RegionState, name: str) -> Archive:
     found = state.archives.get(name)
     if found is None:
@@ -204,19 +231,28 @@ def _put_managed_rule(ctx: Context, bus: EventBus, archive: Archive) -> Rule:
 
 
 def store(backend: Backend, rule: Rule, target: Target, event: dict[str, Any]) -> None:
-    """The ``archive`` sink: store ``event`` into the archive the target names, if it still exists."""
-    parts = arns.parse(target.arn)
-    if parts is None:
+    """The archive sink: store ``event`` into the archive the target's template names, if that
+    is still the archive the rule was made for."""
+    if "replay-name" in event:
         return
-    state = backend.regions.get((parts["account"], parts["region"]))
-    if state is None:
+    now = backend.clock.now()
+    payload = target.input.render(event, rule_arn=rule.arn, rule_name=rule.name, ingestion_time=now)
+    try:
+        named = jsontext.loads(payload, max_depth=None)["archive-arn"] if payload is not None else None
+    except (ValueError, KeyError, TypeError):
+        named = None
+    if not isinstance(named, str):
         return
-    archive = state.archives.get(parts["resource"].split("/", 1)[1])
-    if archive is not None and "replay-name" not in event:
+    arn, _, archive_id = named.rpartition(":")
+    parts = arns.parse(arn)
+    state = backend.regions.get((parts["account"], parts["region"])) if parts else None
+    archive = state.archives.get(parts["resource"].split("/", 1)[-1]) if state is not None and parts else None
+    if archive is not None and archive.id == archive_id:
         archive.add(backend, event)
 
 
-delivery.SINKS["archive"] = store
+# Sinks are found by the target ARN's resource type; arn:aws:events:<region>::: has none.
+delivery.SINKS[arns.parse(sink_arn("us-east-1"))["resource"].split("/", 1)[0]] = store
 
 
 def _summary(archive: Archive) -> dict[str, Any]:
@@ -256,7 +292,7 @@ def create_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     )
     rule = _put_managed_rule(ctx, bus, archive)
     try:
-        put_targets(ctx, rule, [{"Id": rule.name, "Arn": archive.arn}])
+        put_targets(ctx, rule, [archive.target()])
     except Exception:
         rules_ops.delete_rule(bus, rule)
         raise
