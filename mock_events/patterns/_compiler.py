@@ -10,6 +10,7 @@ from typing import Any
 
 from ._reader import _ARR, _END_ARR, _END_OBJ, _FALSE, _FIELD, _FLOAT, _INT, _NULL, _NUMERIC_TOKENS, \
     _OBJ, _STR, _TRUE, _Barf, _Reader
+from ._wildcard import Wildcard
 
 MAX_COMBINATIONS = 1000
 WILDCARD_COMPLEXITY_LIMIT = 10
@@ -40,11 +41,20 @@ def _comparable(v: Any) -> bool:
 
 
 _IPV4_RE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
-_IPV6_RE = re.compile(r"[0-9a-fA-F:]*:[0-9a-fA-F:]*")
+_IPV6_CHARS = frozenset("0123456789abcdefABCDEF:")
+# The longest text ipaddress accepts in the forms above: eight hextets of four digits.
+_LONGEST_IP = 39
+
+
+def _looks_like_ip(text: str) -> bool:
+    """IPv4 dotted digits, or hex digits and colons with at least one colon (linear, no backtracking)."""
+    if ":" in text:
+        return _IPV6_CHARS.issuperset(text)
+    return _IPV4_RE.fullmatch(text) is not None
 
 
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    if not (_IPV4_RE.fullmatch(text) or _IPV6_RE.fullmatch(text)):
+    if len(text) > _LONGEST_IP or not _looks_like_ip(text):
         return None
     try:
         return ipaddress.ip_address(text)
@@ -52,26 +62,27 @@ def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+_last_lowered: tuple[str, str] = ("", "")
+
+
+def lowered(value: str) -> str:
+    """``value.lower()``, computed once for a long value however many rules ask about it in a row
+    (the one-entry cache holds the value itself, so an identity check is safe across threads)."""
+    global _last_lowered
+    if len(value) < 64:
+        return value.lower()
+    last = _last_lowered
+    if last[0] is value:
+        return last[1]
+    low = value.lower()
+    _last_lowered = (value, low)
+    return low
+
+
 def _number_value(raw: str) -> int | float:
     if "." in raw or "e" in raw or "E" in raw:
         return float(raw)
     return int(raw)
-
-
-def _wildcard_regex(text: str, ignore_case: bool = False) -> re.Pattern[str]:
-    parts: list[str] = []
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "*":
-            parts.append(".*")
-        elif c == "\\":
-            parts.append(re.escape(text[i + 1]))
-            i += 1
-        else:
-            parts.append(re.escape(c))
-        i += 1
-    return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
 
 
 def _check_wildcard(r: _Reader, text: str) -> None:
@@ -118,7 +129,7 @@ def _cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     if bits < 0:
         raise _Barf("Malformed CIDR, mask bits must not be negative")
     addr = None
-    if _IPV4_RE.fullmatch(parts[0]) or _IPV6_RE.fullmatch(parts[0]):
+    if _looks_like_ip(parts[0]):
         try:
             addr = ipaddress.ip_address(parts[0])
         except ValueError:
@@ -342,7 +353,7 @@ class _Compiler:
                 raise r.error("equals-ignore-case match pattern must be a string")
             low = r.text().lower()
             self.end_object()
-            field.leaf.append(lambda v, p=low: v.__class__ is str and v.lower() == p)
+            field.leaf.append(lambda v, p=low: v.__class__ is str and lowered(v) == p)
             field.spec.append({op: low})
         elif op == "wildcard":
             if r.next() != _STR:
@@ -350,8 +361,7 @@ class _Compiler:
             text = r.text()
             _check_wildcard(r, text)
             self.end_object()
-            rx = _wildcard_regex(text).fullmatch
-            field.leaf.append(lambda v, m=rx: v.__class__ is str and m(v) is not None)
+            field.leaf.append(Wildcard(text))
             field.wildcards.append(text)
             field.spec.append({op: text})
         elif op == "numeric":
@@ -408,9 +418,9 @@ class _Compiler:
         self.end_object()
         self.end_object()
         if op == "prefix":
-            field.leaf.append(lambda v, p=low: v.__class__ is str and v.lower().startswith(p))
+            field.leaf.append(lambda v, p=low: v.__class__ is str and lowered(v).startswith(p))
         else:
-            field.leaf.append(lambda v, p=low: v.__class__ is str and v.lower().endswith(p))
+            field.leaf.append(lambda v, p=low: v.__class__ is str and lowered(v).endswith(p))
         field.spec.append({op: {"equals-ignore-case": low}})
 
     def numeric(self) -> _Numeric:
@@ -558,15 +568,15 @@ def _anything_but(kind: str, values: list[Any]) -> _Leaf:
         return lambda v: not (_comparable(v) and v in excluded_n)
     if kind == "equals-ignore-case":
         lows = frozenset(s.lower() for s in values)
-        return lambda v: not (v.__class__ is str and v.lower() in lows)
+        return lambda v: not (v.__class__ is str and lowered(v) in lows)
     if kind == "prefix":
         pre = tuple(values)
         return lambda v: not (v.__class__ is str and v.startswith(pre))
     if kind == "suffix":
         suf = tuple(values)
         return lambda v: not (v.__class__ is str and v.endswith(suf))
-    matchers = tuple(_wildcard_regex(t).fullmatch for t in values)
-    return lambda v: not (v.__class__ is str and any(m(v) is not None for m in matchers))
+    matchers = tuple(Wildcard(t) for t in values)
+    return lambda v: not any(m(v) for m in matchers)
 
 
 # --------------------------------------------------------------------------------------------
