@@ -29,34 +29,6 @@ DEFAULT_MAX_AGE = 86400
 Outcome = Literal["retried", "dead-lettered", "dropped", "propagated"]
 
 
-def copy_json(value: Any) -> Any:
-    """A deep copy of JSON data (dicts, lists and scalars), at any depth (no recursion)."""
-    if isinstance(value, dict):
-        top: Any = {}
-    elif isinstance(value, list):
-        top = []
-    else:
-        return value
-    stack = [(value, top)]
-    while stack:
-        source, copy = stack.pop()
-        items = source.items() if isinstance(source, dict) else enumerate(source)
-        for key, item in items:
-            if isinstance(item, dict):
-                child: Any = {}
-                stack.append((item, child))
-            elif isinstance(item, list):
-                child = []
-                stack.append((item, child))
-            else:
-                child = item
-            if isinstance(copy, dict):
-                copy[key] = child
-            else:
-                copy.append(child)
-    return top
-
-
 @dataclass(frozen=True)
 class Delivery:
     """One event (or its transformed input) that reached one target."""
@@ -79,7 +51,7 @@ class Delivery:
     @cached_property
     def event(self) -> dict[str, Any]:
         """The event (envelope dict), this record's own copy: changing it changes nothing else."""
-        return copy_json(self._event)
+        return jsontext.copy(self._event)
 
     def json(self) -> Any:
         """The payload parsed as JSON (a new object at each call)."""
@@ -106,7 +78,7 @@ class Failure:
     @cached_property
     def event(self) -> dict[str, Any]:
         """The event (envelope dict), this record's own copy: changing it changes nothing else."""
-        return copy_json(self._event)
+        return jsontext.copy(self._event)
 
 
 class TargetUnavailable(Exception):
@@ -415,11 +387,12 @@ def _call(backend: Backend, call: _Call) -> None:
     while True:
         current = first if attempt == 1 else replace(first, attempt=attempt, time=backend.clock.now())
         try:
-            # The receiver is the target itself; callbacks see what it accepted.
+            # The receiver is the target itself; callbacks see what it accepted. Each gets a
+            # record of its own, so what it changes in ``event`` the logged record never shows.
             if call.receiver is not None:
-                call.receiver.receive(current, call.spec)
+                call.receiver.receive(replace(current), call.spec)
             for callback in call.callbacks:
-                callback(current)
+                callback(replace(current))
         except BaseException as error:
             if is_test_failure(error):
                 _make_locked(backend, [_failure(first, repr_error(error), attempt, "propagated", backend)])

@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Union
 
 from . import arns
-from .delivery import Delivery, copy_json, envelope, new_event_id
+from .delivery import Delivery, envelope, new_event_id
+from . import jsontext
 from .patterns import Explanation, compile as compile_pattern
 
 if TYPE_CHECKING:
@@ -325,7 +326,7 @@ def undelivered(backend: Backend) -> list[Undelivered]:
     with backend.lock:
         unmatched = list(backend.log.unmatched)
         failures = [f for f in backend.log.failures if f.outcome == "dropped"]
-    items = [Undelivered(bus_arn, copy_json(event), reason, when) for bus_arn, event, reason, when in unmatched]
+    items = [Undelivered(bus_arn, jsontext.copy(event), reason, when) for bus_arn, event, reason, when in unmatched]
     items += [
         Undelivered(_bus_of_rule(f.rule_arn), f.event, f.error, f.time, f.rule_arn, f.target_arn)
         for f in failures

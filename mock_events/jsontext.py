@@ -19,7 +19,7 @@ import re
 from itertools import accumulate
 from typing import Any, Callable
 
-__all__ = ["MAX_DEPTH", "JSONTextError", "depth", "dumps", "loads"]
+__all__ = ["MAX_DEPTH", "JSONTextError", "copy", "depth", "dumps", "loads"]
 
 MAX_DEPTH = 1000
 """How deep PutEvents nests JSON ("PutEvents will only process nested JSON up to 1000 levels deep")."""
@@ -113,6 +113,34 @@ def dumps(value: Any) -> str:
         return _compact(value)
     except RecursionError:
         return _encode_iteratively(value, _compact, _compact)
+
+
+def copy(value: Any) -> Any:
+    """A deep copy of a JSON value (dicts, lists and scalars), at any depth."""
+    if type(value) is dict:
+        top: Any = {}
+    elif type(value) is list:
+        top = []
+    else:
+        return value
+    stack = [(value, top)]
+    while stack:
+        source, into = stack.pop()
+        is_dict = type(into) is dict
+        for key, item in _children(source):
+            if type(item) is dict:
+                child: Any = {}
+                stack.append((item, child))
+            elif type(item) is list:
+                child = []
+                stack.append((item, child))
+            else:
+                child = item
+            if is_dict:
+                into[key] = child
+            else:
+                into.append(child)
+    return top
 
 
 def render(value: Any, text_of_string: Callable[[str], str], text_of_key: Callable[[str], str]) -> str:

@@ -8,10 +8,9 @@ import unittest
 from collections.abc import AsyncGenerator, Callable, Mapping
 from typing import Any, TypeVar, overload
 
-from . import interceptor, quotas as quotas_mod
+from . import diagnostics, interceptor, jsontext, quotas as quotas_mod
 from .clock import Clock
-from .delivery import Delivery, Failure, copy_json
-from . import diagnostics
+from .delivery import Delivery, Failure
 from .diagnostics import BusExplanation, Undelivered, Where
 from .service import Backend
 
@@ -278,7 +277,7 @@ class EventsMock:
                 items = [(arn, event) for arn, event in items if arn == bus]
             else:
                 items = [(arn, event) for arn, event in items if arn.split(":event-bus/", 1)[1] == bus]
-        return [copy_json(event) for _, event in items]
+        return [jsontext.copy(event) for _, event in items]
 
     def on_target(self, target_arn: str, callback: Callable[[Delivery], Any]) -> None:
         """Call ``callback(delivery)`` with each ``Delivery`` to ``target_arn``, in the delivering call.
@@ -304,6 +303,8 @@ class EventsMock:
           dead-lettered); the deliveries that call had not yet made are not made. What the
           call did before stands: its events were accepted (``events()``, archives, its
           replay's state). A clock advance stops at the moment of the failing delivery.
+
+        ``m.reset()`` from a callback: see ``reset``.
         """
         with self.backend.lock:
             self.backend.log.callbacks.setdefault(target_arn, []).append(callback)
