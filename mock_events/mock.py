@@ -90,8 +90,12 @@ class EventsMock:
                     "(start it before this mock, e.g. `with mock_aws(), mock_events(...)`)."
                 )
         if reset:
-            self.backend = self._new_backend()
-        interceptor.activate(self)
+            previous, self.backend = self.backend, self._new_backend()
+        try:
+            interceptor.activate(self)
+        except BaseException:
+            self.backend = previous  # refused: the last activation's state stays readable
+            raise
         self._active = True
         for observe in list(start_observers):
             observe(self)

@@ -77,3 +77,12 @@ def test_mocks_started_in_one_thread_nest():
         assert interceptor.active_mock() is inner
     assert interceptor.active_mock() is None
     assert not outer.active
+
+
+def test_a_refused_start_keeps_the_state_of_the_mocks_last_activation():
+    mock = mock_events()
+    with mock:
+        boto3.client("events", region_name="us-east-1").create_event_bus(Name="kept")
+    with mock_events():
+        assert isinstance(_in_a_thread(mock.start), RuntimeError)
+    assert "kept" in mock.snapshot()["event_buses"]
