@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, Union
 
 from . import arns, jsontext, permissions
 from .errors import is_test_failure
-from .ids import new_uuid
 
 if TYPE_CHECKING:
     from .resources import EventBus, Rule, Target
@@ -174,10 +173,6 @@ def envelope(
     event["resources"] = resources
     event["detail"] = detail
     return event
-
-
-def new_event_id() -> str:
-    return new_uuid()
 
 
 def publish(
@@ -529,5 +524,5 @@ def forward(
     forwarded = event
     if region != rule.arn.split(":", 5)[3]:
         forwarded = dict(event)
-        forwarded["id"] = new_event_id()
+        forwarded["id"] = backend.ids.uuid()
     publish(backend, bus, forwarded, visited=visited, trace_header=trace_header)

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Union
 
 from . import arns
-from .delivery import Delivery, envelope, new_event_id
+from .delivery import Delivery, envelope
 from . import jsontext
 from .patterns import Explanation, compile as compile_pattern
 
@@ -136,7 +136,9 @@ class Undelivered:
 # ---------------------------------------------------------------------------------------------
 # Explaining an event on a bus
 
-def as_envelope(event: Mapping[str, Any], *, account: str, region: str, now: datetime) -> dict[str, Any]:
+def as_envelope(
+    event: Mapping[str, Any], *, account: str, region: str, now: datetime, event_id: str
+) -> dict[str, Any]:
     """A PutEvents entry (Source, DetailType, Detail, ...) as the envelope rules see, or a full
     envelope (with ``detail-type``) as it is."""
     if "Source" not in event and "DetailType" not in event and "Detail" not in event:
@@ -148,7 +150,7 @@ def as_envelope(event: Mapping[str, Any], *, account: str, region: str, now: dat
     if isinstance(when, str):
         when = datetime.fromisoformat(when.replace("Z", "+00:00"))
     return envelope(
-        event_id=new_event_id(),
+        event_id=event_id,
         detail_type=event.get("DetailType", ""),
         source=event.get("Source", ""),
         account=account,
@@ -173,7 +175,9 @@ def explain_event(backend: Backend, event: Mapping[str, Any], bus: str, account:
     with backend.lock:
         bus_arn, found = find_bus(backend, bus, account, region)
         bus_region = found.region if found is not None else region
-        envelope_ = as_envelope(event, account=account, region=bus_region, now=backend.clock.now())
+        envelope_ = as_envelope(
+            event, account=account, region=bus_region, now=backend.clock.now(), event_id=backend.ids.uuid()
+        )
         rules = sorted(found.rules.values(), key=lambda r: r.created) if found is not None else []
         explained = tuple(_explain_rule(backend, rule, envelope_) for rule in rules)
     return BusExplanation(bus_arn, found is not None, envelope_, explained)

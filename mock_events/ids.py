@@ -1,14 +1,34 @@
-"""Identifiers in AWS's UUID form (request ids, event ids), made cheaply."""
+"""The identifiers one backend hands out, from a random source of its own (seeded: the same ids
+in every run), and its creation order numbers."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 
-_random = random.Random(os.urandom(16))
 
+class Ids:
+    """Event and request ids, ARN suffixes and tokens of one backend, and its serial numbers.
 
-def new_uuid() -> str:
-    """A random version-4 UUID string; not for secrets, just unique enough for ids."""
-    h = "%032x" % ((_random.getrandbits(128) & ~(0xF000 << 64) | (0x4000 << 64)) & ~(0xC << 60) | (0x8 << 60))
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    ``seed`` (any value ``random.seed`` takes) makes every id reproducible: two backends with
+    the same seed that are asked in the same order give the same ids. None: fresh randomness.
+    """
+
+    def __init__(self, seed: int | str | bytes | None = None) -> None:
+        self._random = random.Random(os.urandom(16) if seed is None else seed)
+        self._serials = itertools.count()
+
+    def uuid(self) -> str:
+        """A version-4 UUID string (``xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx``); not for secrets."""
+        bits = self._random.getrandbits(128) & ~(0xF000 << 64) | (0x4000 << 64)
+        h = "%032x" % (bits & ~(0xC << 60) | (0x8 << 60))
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+    def characters(self, alphabet: str, count: int) -> str:
+        """``count`` characters drawn from ``alphabet``."""
+        return "".join(self._random.choices(alphabet, k=count))
+
+    def serial(self) -> int:
+        """The next number of this backend's creation order (0, 1, 2, ...)."""
+        return next(self._serials)

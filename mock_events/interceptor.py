@@ -29,7 +29,6 @@ from botocore.parsers import DEFAULT_TIMESTAMP_PARSER, JSONParser
 from . import clients, jsontext
 from .model import SERVICE_NAME, check_output, validate
 from .errors import ServiceError, is_test_failure
-from .ids import new_uuid
 from .service import Context, dispatch
 
 if TYPE_CHECKING:
@@ -45,8 +44,6 @@ _state_lock = threading.RLock()
 _emitters: weakref.WeakSet[Any] = weakref.WeakSet()
 _parser = threading.local()
 
-check_responses = False
-"""Check every response against the operation's output shape (the test suite turns this on)."""
 
 
 def active_mock() -> EventsMock | None:
@@ -129,23 +126,28 @@ def _answer(
     operation = model.name
     region = context.get("client_region") or mock.region
     account = _account_of(request_signer, mock)
+    request_id = mock.backend.ids.uuid()
     try:
         request = _request_body(params.get("body"))
         validate(operation, request)
         mock.backend.clock.run_due()
         result = dispatch(Context(mock.backend, account, region), operation, request)
-        if check_responses:
+        if mock.check_responses:
             check_output(operation, result)
-        return _response(model, 200, result)
+        return _response(model, 200, result, request_id)
     except ServiceError as error:
-        return _response(model, error.status, {"__type": error.code, "message": error.message})
+        return _response(
+            model, error.status, {"__type": error.code, "message": error.message}, request_id
+        )
     except Exception as error:
         if is_test_failure(error):  # an assertion of the test's callback: the test fails
             raise
         # A bug of ours must still reach the caller as an AWS-shaped error.
         _log.exception("mock-events failed to answer %s", operation)
         message = "mock-events internal error:\n" + traceback.format_exc()
-        return _response(model, 500, {"__type": "InternalException", "message": message})
+        return _response(
+            model, 500, {"__type": "InternalException", "message": message}, request_id
+        )
 
 
 def _request_body(body: Any) -> dict[str, Any]:
@@ -238,10 +240,10 @@ _URL = "https://events.amazonaws.com/"
 
 
 def _response(
-    operation_model: Any, status: int, document: dict[str, Any]
+    operation_model: Any, status: int, document: dict[str, Any], request_id: str
 ) -> tuple[AWSResponse, dict[str, Any]]:
     headers = {
-        "x-amzn-requestid": new_uuid(),
+        "x-amzn-requestid": request_id,
         "content-type": "application/x-amz-json-1.1",
     }
     parser = getattr(_parser, "json", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import inspect
 import unittest
 from collections.abc import AsyncGenerator, Callable, Mapping
@@ -12,10 +13,12 @@ from . import diagnostics, interceptor, jsontext, quotas as quotas_mod
 from .clock import Clock
 from .delivery import Delivery, Failure
 from .diagnostics import BusExplanation, Undelivered, Where
+from .ids import Ids
 from .service import Backend
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
+CHECK_RESPONSES_VARIABLE = "MOCK_EVENTS_CHECK_RESPONSES"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,7 +39,21 @@ class EventsMock:
         quotas: Mapping[str, int] | None = None,
         replay_mode: str = "immediate",
         forward_to_moto: bool | None = None,
+        seed: int | str | bytes | None = None,
+        check_responses: bool | None = None,
     ) -> None:
+        self.seed = seed
+        """Seeds the ids each activation hands out (event, request, connection and API destination
+        ids, secret and endpoint suffixes, OAuth tokens): with the same seed and the same calls,
+        every run gives the same ids. None: fresh ids in every run."""
+        if check_responses is None:
+            check_responses = os.environ.get(CHECK_RESPONSES_VARIABLE, "") in ("1", "true")
+        self.check_responses = check_responses
+        """Check every response against the operation's output shape with botocore's
+        ParamValidator; a response that does not fit raises ``OutputShapeError`` (an
+        AssertionError) in the calling test.
+        None: on when the environment variable ``MOCK_EVENTS_CHECK_RESPONSES`` is ``1``, so a
+        test suite turns it on for every mock, decorated tests included."""
         if forward_to_moto not in (None, True, False):
             raise ValueError(f"forward_to_moto must be None, True or False, not {forward_to_moto!r}")
         self.forward_to_moto = forward_to_moto
@@ -59,6 +76,7 @@ class EventsMock:
             default_region=self.region,
             quotas=dict(self.quotas),
             replay_mode=self.replay_mode,
+            ids=Ids(self.seed),
         )
         if self.forward_to_moto is not False:
             from .moto_targets import MotoReceiver
@@ -133,6 +151,8 @@ class EventsMock:
             quotas=self.quotas,
             replay_mode=self.replay_mode,
             forward_to_moto=self.forward_to_moto,
+            seed=self.seed,
+            check_responses=self.check_responses,
         )
 
     def _decorate_function(self, func: F) -> F:
@@ -371,6 +391,8 @@ def mock_events(
     quotas: Mapping[str, int] | None = None,
     replay_mode: str = "immediate",
     forward_to_moto: bool | None = None,
+    seed: int | str | bytes | None = None,
+    check_responses: bool | None = None,
 ) -> EventsMock: ...
 def mock_events(func: Any = None, /, **options: Any) -> Any:
     """Simulate EventBridge: ``@mock_events``, ``@mock_events(...)``, ``with mock_events() as m``."""

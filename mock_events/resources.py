@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -31,9 +30,6 @@ class Target:
         return self.spec["Arn"]
 
 
-_rule_sequence = itertools.count()
-
-
 @dataclass(eq=False)
 class Rule:
     name: str
@@ -52,7 +48,8 @@ class Rule:
     targets: dict[str, Target] = field(default_factory=dict)
     schedule_anchor: datetime | None = None
     timer: Any = None
-    created: int = field(default_factory=lambda: next(_rule_sequence))
+    created: int = 0
+    """The rule's place in its backend's creation order (rules match in this order)."""
 
     @property
     def enabled(self) -> bool:

@@ -61,7 +61,7 @@ def fire_rule(backend: Backend, rule: Rule, due: datetime) -> None:
     """Deliver the "Scheduled Event" of ``rule`` at ``due`` to its targets."""
     region = rule.arn.split(":", 5)[3]
     event = delivery.envelope(
-        event_id=delivery.new_event_id(),
+        event_id=backend.ids.uuid(),
         detail_type="Scheduled Event",
         source="aws.events",
         account=rule.account,

@@ -13,6 +13,7 @@ from . import delivery
 from .clock import Clock
 from .delivery import DeliveryLog, Receiver, Step
 from .errors import ServiceError
+from .ids import Ids
 from .resources import RegionState
 
 Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
@@ -49,6 +50,7 @@ class Backend:
         quotas: dict[str, int],
         clock: Clock | None = None,
         replay_mode: str = "immediate",
+        ids: Ids | None = None,
     ) -> None:
         self.lock = threading.RLock()
         self.clock = clock or Clock()
@@ -57,6 +59,8 @@ class Backend:
         self.quotas = quotas
         self.replay_mode = replay_mode
         """``immediate``: a replay completes within StartReplay; ``clock``: it runs as the clock passes."""
+        self.ids = ids or Ids()
+        """Where this backend's ids and creation order numbers come from."""
         self.regions: dict[tuple[str, str], RegionState] = {}
         self.log = DeliveryLog()
         self.receiver: Receiver | None = None

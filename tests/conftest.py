@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,9 +12,11 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, settings
 
-from mock_events import interceptor
+from mock_events.mock import CHECK_RESPONSES_VARIABLE
 
-interceptor.check_responses = True
+# Every mock of the suite (fixture, decorator, context manager) checks its responses against the
+# operation's output shape; each test module is imported after this line.
+os.environ[CHECK_RESPONSES_VARIABLE] = "1"
 
 # CI gives the same answer on every run: Hypothesis draws the same examples each time.
 # ``pytest --hypothesis-profile=explore`` searches further with fresh randomness; each failure it

@@ -8,7 +8,6 @@ answered INACTIVE for one whose OAuth connection was still authorizing).
 from __future__ import annotations
 
 import base64
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -99,7 +98,7 @@ def create_api_destination(ctx: Context, params: dict[str, Any]) -> dict[str, An
     now = ctx.now()
     destination = ApiDestination(
         name=name,
-        arn=arns.arn(state.region, state.account, f"api-destination/{name}/{uuid.uuid4()}"),
+        arn=arns.arn(state.region, state.account, f"api-destination/{name}/{ctx.backend.ids.uuid()}"),
         connection_arn=params["ConnectionArn"],
         invocation_endpoint=params["InvocationEndpoint"],
         http_method=params["HttpMethod"],

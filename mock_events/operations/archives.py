@@ -14,14 +14,12 @@ by the mock's clock.
 from __future__ import annotations
 
 import heapq
-import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .. import arns, delivery, jsontext, pagination
-from ..ids import new_uuid
 from ..errors import already_exists, bus_not_found, not_found, validation
 from ..resources import EventBus, RegionState
 from ..service import Context, operation
@@ -36,7 +34,6 @@ if TYPE_CHECKING:
 MANAGED_BY = "prod.vhs.events.aws.internal"
 RULE_PREFIX = "Events-Archive-"
 _NOT_REPLAYED = {"replay-name": [{"exists": False}]}
-_seq = itertools.count()
 
 
 
@@ -82,7 +79,7 @@ class Archive:
     _by_age: list[tuple[datetime, int]] = field(default_factory=list)
     _sorted: list[ArchivedEvent] | None = None
     timer: Timer | None = None
-    id: str = field(default_factory=new_uuid)
+    id: str = ""
     """Tells this archive from an earlier one of the same name in its managed rule's target."""
 
     @property
@@ -111,7 +108,7 @@ class Archive:
         text = jsontext.dumps(event)
         now = backend.clock.now()
         when = datetime.strptime(event["time"], delivery.TIME_FORMAT).replace(tzinfo=now.tzinfo)
-        stored = ArchivedEvent(time=when, archived_at=now, text=text, seq=next(_seq))
+        stored = ArchivedEvent(time=when, archived_at=now, text=text, seq=backend.ids.serial())
         self.events[stored.seq] = stored
         self.size_bytes += stored.size
         heapq.heappush(self._by_age, (now, stored.seq))
@@ -289,6 +286,7 @@ def create_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         event_pattern=pattern,
         retention_days=params.get("RetentionDays") or 0,
         kms_key_identifier=params.get("KmsKeyIdentifier"),
+        id=ctx.backend.ids.uuid(),
     )
     rule = _put_managed_rule(ctx, bus, archive)
     try:

@@ -11,7 +11,6 @@ DEAUTHORIZING becomes DEAUTHORIZED the same way.
 from __future__ import annotations
 
 import copy
-import random
 import string
 import uuid
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 
 from .. import arns, pagination
 from ..errors import ServiceError, already_exists, limit_exceeded, not_found, validation
+from ..ids import Ids
 from ..resources import RegionState
 from ..service import Context, operation
 
@@ -51,9 +51,6 @@ class Connection:
     def settle(self) -> None:
         """Finish an authorization or deauthorization begun by an earlier call."""
         self.state = _SETTLED.get(self.state, self.state)
-        oauth = self.authorization_type == "OAUTH_CLIENT_CREDENTIALS"
-        if self.state == "AUTHORIZED" and oauth and self.oauth_token is None:
-            self.oauth_token = f"mock-events-token-{uuid.uuid4().hex}"
 
     @property
     def authorized(self) -> bool:
@@ -65,10 +62,10 @@ def connection_not_found(name: str) -> ServiceError:
     return not_found(f"Connection '{name}' does not exist.")
 
 
-def _secret_arn(state: RegionState, name: str) -> str:
-    suffix = "".join(random.choices(string.ascii_letters + string.digits, k=6))
+def _secret_arn(state: RegionState, ids: Ids, name: str) -> str:
+    suffix = ids.characters(string.ascii_letters + string.digits, 6)
     return arns.arn(
-        state.region, state.account, f"secret:events!connection/{name}/{uuid.uuid4()}-{suffix}",
+        state.region, state.account, f"secret:events!connection/{name}/{ids.uuid()}-{suffix}",
         service="secretsmanager",
     )
 
@@ -189,10 +186,11 @@ def _summary(connection: Connection, *, created: bool = False) -> dict[str, Any]
     return out
 
 
-def _authorize(connection: Connection, now: datetime) -> None:
+def _authorize(connection: Connection, now: datetime, ids: Ids) -> None:
     oauth = connection.authorization_type == "OAUTH_CLIENT_CREDENTIALS"
     connection.state = "AUTHORIZING" if oauth else "AUTHORIZED"
-    connection.oauth_token = None
+    # The token the mock's token endpoint grants once the authorization settles.
+    connection.oauth_token = f"mock-events-token-{ids.uuid().replace('-', '')}" if oauth else None
     connection.last_authorized_time = now
 
 
@@ -210,8 +208,8 @@ def create_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     now = ctx.now()
     connection = Connection(
         name=name,
-        arn=arns.arn(state.region, state.account, f"connection/{name}/{uuid.uuid4()}"),
-        secret_arn=_secret_arn(state, name),
+        arn=arns.arn(state.region, state.account, f"connection/{name}/{ctx.backend.ids.uuid()}"),
+        secret_arn=_secret_arn(state, ctx.backend.ids, name),
         authorization_type=auth_type,
         auth_parameters=copy.deepcopy(auth),
         creation_time=now,
@@ -221,7 +219,7 @@ def create_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         kms_key_identifier=params.get("KmsKeyIdentifier"),
         invocation_connectivity=copy.deepcopy(params.get("InvocationConnectivityParameters")),
     )
-    _authorize(connection, now)
+    _authorize(connection, now, ctx.backend.ids)
     state.connections[name] = connection
     return _summary(connection, created=True)
 
@@ -276,7 +274,7 @@ def update_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         connection.invocation_connectivity = copy.deepcopy(params["InvocationConnectivityParameters"])
     connection.last_modified_time = now
     if new_auth or "AuthorizationType" in params:
-        _authorize(connection, now)
+        _authorize(connection, now, ctx.backend.ids)
     return _summary(connection)
 
 

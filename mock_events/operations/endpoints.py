@@ -9,7 +9,6 @@ fails over, and it does not replicate events to the secondary Region.
 from __future__ import annotations
 
 import copy
-import random
 import string
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +23,7 @@ from ..errors import (
     not_found,
     validation,
 )
+from ..ids import Ids
 from ..resources import EventBus
 from ..service import Context, operation
 
@@ -58,9 +58,8 @@ def _not_found(name: str) -> ServiceError:
     return not_found(f"Endpoint {name} does not exist.")
 
 
-def _new_id() -> str:
-    letters = string.ascii_lowercase + string.digits
-    return "".join(random.choices(string.ascii_lowercase, k=5)) + "." + "".join(random.choices(letters, k=3))
+def _new_id(ids: Ids) -> str:
+    return ids.characters(string.ascii_lowercase, 5) + "." + ids.characters(string.ascii_lowercase + string.digits, 3)
 
 
 def _check_buses(home_region: str, buses: list[dict[str, str]], routing: dict[str, Any] | None) -> None:
@@ -134,7 +133,7 @@ def create_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     endpoint = Endpoint(
         name=name,
         arn=arns.arn(state.region, state.account, f"endpoint/{name}"),
-        endpoint_id=_new_id(),
+        endpoint_id=_new_id(ctx.backend.ids),
         home_region=ctx.region,
         routing_config=copy.deepcopy(params["RoutingConfig"]),
         replication_config=dict(params.get("ReplicationConfig") or {"State": "ENABLED"}),

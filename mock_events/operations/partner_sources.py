@@ -181,7 +181,7 @@ def put_partner_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             results.append(error)
             continue
         assert partner is not None
-        event_id = delivery.new_event_id()
+        event_id = ctx.backend.ids.uuid()
         results.append({"EventId": event_id})
         for account in partner.accounts:
             receiving = ctx.backend.region(account, ctx.region)

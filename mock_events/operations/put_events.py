@@ -140,7 +140,7 @@ def put_entries(
         if error is not None:
             results.append(error)
             continue
-        event_id = delivery.new_event_id()
+        event_id = ctx.backend.ids.uuid()
         results.append({"EventId": event_id})
         if bus is None:
             continue

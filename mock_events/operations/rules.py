@@ -82,6 +82,7 @@ def put_rule(
             arn=arns.rule_arn(bus.region, bus.account, bus.name, name),
             bus_name=bus.name,
             created_by=ctx.account,
+            created=ctx.backend.ids.serial(),
             tags=tags_from_request(ctx, params.get("Tags", [])),
         )
         bus.rules[name] = rule
