@@ -16,6 +16,7 @@ moto = pytest.importorskip("moto")
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "210987654321"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/events"  # Kinesis, Firehose and Step Functions targets need one
 
 
 @pytest.fixture
@@ -155,8 +156,8 @@ def test_a_kinesis_stream_gets_the_partition_key_from_the_path_else_the_event_id
     arn = kinesis.describe_stream(StreamName="orders")["StreamDescription"]["StreamARN"]
     route(
         events,
-        {"Id": "by-order", "Arn": arn, "KinesisParameters": {"PartitionKeyPath": "$.detail.id"}},
-        {"Id": "by-event", "Arn": arn},
+        {"Id": "by-order", "Arn": arn, "RoleArn": ROLE, "KinesisParameters": {"PartitionKeyPath": "$.detail.id"}},
+        {"Id": "by-event", "Arn": arn, "RoleArn": ROLE},
     )
     event_id = put(events, {"id": "o-9"})
     shard = kinesis.describe_stream(StreamName="orders")["StreamDescription"]["Shards"][0]["ShardId"]
@@ -175,7 +176,7 @@ def test_a_firehose_delivery_stream_receives_the_payload(events):
         ExtendedS3DestinationConfiguration={
             "RoleARN": f"arn:aws:iam::{ACCOUNT}:role/firehose", "BucketARN": "arn:aws:s3:::landing"},
     )["DeliveryStreamARN"]
-    route(events, {"Id": "f", "Arn": arn, "Input": '{"constant": true}'})
+    route(events, {"Id": "f", "Arn": arn, "RoleArn": ROLE, "Input": '{"constant": true}'})
     put(events)
     (key,) = [o["Key"] for o in s3.list_objects_v2(Bucket="landing")["Contents"]]
     assert s3.get_object(Bucket="landing", Key=key)["Body"].read() == b'{"constant": true}'
@@ -197,7 +198,7 @@ def test_a_state_machine_starts_an_execution_with_the_payload_as_input(events):
     arn = states.create_state_machine(
         name="fulfil", definition=definition, roleArn=f"arn:aws:iam::{ACCOUNT}:role/sfn"
     )["stateMachineArn"]
-    route(events, {"Id": "s", "Arn": arn, "InputPath": "$.detail"})
+    route(events, {"Id": "s", "Arn": arn, "RoleArn": ROLE, "InputPath": "$.detail"})
     put(events, {"id": "o-3"})
     (execution,) = states.list_executions(stateMachineArn=arn)["executions"]
     assert states.describe_execution(executionArn=execution["executionArn"])["input"] == '{"id":"o-3"}'
@@ -205,7 +206,7 @@ def test_a_state_machine_starts_an_execution_with_the_payload_as_input(events):
 
 def test_a_state_machine_that_does_not_exist_fails_the_delivery(events, aws):
     arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:missing"
-    route(events, {"Id": "s", "Arn": arn})
+    route(events, {"Id": "s", "Arn": arn, "RoleArn": ROLE})
     put(events)
     assert [(f.outcome, f.attempt) for f in aws.failures(arn)] == [("dropped", 1)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import arns, lookup, pagination
+from .. import arns, lookup, pagination, target_kinds
 from ..errors import ServiceError, limit_exceeded, validation
 from ..resources import Rule, Target
 from ..service import Context, operation
@@ -16,7 +16,7 @@ _INPUT_KEYS = ("Input", "InputPath", "InputTransformer")
 def build_target(rule: Rule, spec: dict[str, Any]) -> Target:
     """A target compiled for delivery, or AWS's error for a target it refuses."""
     if arns.parse(spec["Arn"]) is None:
-        raise validation("Provided Arn is not in correct format.")
+        raise target_kinds.not_an_arn(spec["Arn"])
     target_bus = arns.parse_bus(spec["Arn"])
     if target_bus[0] is not None and target_bus[0] != rule.account:
         if any(k in spec for k in _INPUT_KEYS):
@@ -48,6 +48,8 @@ def put_targets_operation(ctx: Context, params: dict[str, Any]) -> dict[str, Any
         action="events:PutTargets", keys={"events:TargetArn": [t["Arn"] for t in params["Targets"]]},
     )
     lookup.refuse_managed(rule)
+    for spec in params["Targets"]:
+        target_kinds.check(spec)
     put_targets(ctx, rule, params["Targets"])
     return {"FailedEntryCount": 0, "FailedEntries": []}
 
