@@ -209,9 +209,13 @@ class Clock:
                     if not is_test_failure(error):  # the other due timers still run
                         errors.append(error)
                         continue
-                    # The test failed: the run stops, the clock stays at the moment it failed.
+                    # The test failed: the run stops. A move (advance, set) stays at the moment it
+                    # failed; catching up with real time (run_due) leaves the clock where it is.
                     with self._lock:
-                        self._base(timer.when)
+                        if target is None:
+                            self._pinned = None
+                        else:
+                            self._base(timer.when)
                     raise
         finally:
             self._runner = None

@@ -362,16 +362,16 @@ def make(backend: Backend, steps: list[Step]) -> None:
     index, count = 0, len(steps)
     while index < count and not backend.retired:
         step = steps[index]
-        index += 1
-        if type(step) is _Call:
-            _call(backend, step)  # type: ignore[arg-type]
+        if isinstance(step, _Call):
+            index += 1
+            _call(backend, step)
             continue
-        with backend.lock:
-            if backend.retired:
-                return
-            _record(backend.log, step)  # type: ignore[arg-type]
-            while index < count and type(steps[index]) is not _Call:
-                _record(backend.log, steps[index])  # type: ignore[arg-type]
+        with backend.lock:  # the records up to the next call, at once
+            while index < count and not backend.retired:
+                step = steps[index]
+                if isinstance(step, _Call):
+                    break
+                _record(backend.log, step)
                 index += 1
 
 
@@ -389,29 +389,28 @@ def _call(backend: Backend, call: _Call) -> None:
             for callback in call.callbacks:
                 callback(replace(current))
         except BaseException as error:
-            if is_test_failure(error):
-                _make_locked(backend, [_failure(first, repr_error(error), attempt, "propagated", backend)])
-                raise
             message = repr_error(error)
+            if is_test_failure(error):
+                _record_unless_retired(backend, _failure(first, message, attempt, "propagated", backend))
+                raise
+            if backend.retired:
+                return
             expired = backend.clock.now() - first.time >= call.retries.max_age
             final = isinstance(error, TargetUnavailable) and not error.retriable
             if final or attempt > call.retries.max_retries or expired:
                 make(backend, _exhausted(backend, first, call.spec, call.retries, message, attempt))
                 return
-            _make_locked(backend, [_failure(first, message, attempt, "retried", backend)])
-            if backend.retired:
-                return
+            _record_unless_retired(backend, _failure(first, message, attempt, "retried", backend))
             attempt += 1
             continue
-        _make_locked(backend, [current])
+        _record_unless_retired(backend, current)
         return
 
 
-def _make_locked(backend: Backend, records: list[Delivery | Failure]) -> None:
+def _record_unless_retired(backend: Backend, record: Delivery | Failure) -> None:
     with backend.lock:
         if not backend.retired:
-            for record in records:
-                _record(backend.log, record)
+            _record(backend.log, record)
 
 
 def repr_error(error: BaseException) -> str:

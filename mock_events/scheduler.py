@@ -48,10 +48,12 @@ def _arm(backend: Backend, rule: Rule, after: datetime) -> None:
     def _fire(due: datetime) -> None:
         if rule.timer is not timer:
             return
-        fire_rule(backend, rule, due)
-        # Armed before the targets' callbacks run (after the lock is released): one that
-        # disables, deletes or re-puts the rule cancels or replaces the next fire.
-        _arm(backend, rule, due)
+        try:
+            fire_rule(backend, rule, due)
+        finally:
+            # Armed before the targets' callbacks run (after the lock is released): one that
+            # disables, deletes or re-puts the rule cancels or replaces the next fire.
+            _arm(backend, rule, due)
 
     timer = backend.clock.schedule(when, fire)
     rule.timer = timer

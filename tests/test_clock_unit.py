@@ -364,6 +364,60 @@ def test_callback_error_is_raised_after_the_other_due_timers_ran(clock: Clock) -
     assert clock.now() == utc(2024, 1, 2)
 
 
+def test_a_test_failure_in_a_callback_stops_the_advance_at_its_time(clock: Clock) -> None:
+    ran = []
+
+    def fails(due: datetime) -> None:
+        ran.append(due)
+        assert False, "the test failed"
+
+    clock.schedule(START + timedelta(minutes=1), ran.append)
+    clock.schedule(START + timedelta(minutes=2), fails)
+    clock.schedule(START + timedelta(minutes=3), ran.append)
+    with pytest.raises(AssertionError, match="the test failed"):
+        clock.advance(minutes=10)
+    assert ran == [START + timedelta(minutes=1), START + timedelta(minutes=2)]
+    assert clock.now() == START + timedelta(minutes=2)
+    clock.advance(minutes=1)
+    assert ran[-1] == START + timedelta(minutes=3)
+
+
+@pytest.mark.parametrize("outcome", [pytest.fail.Exception, pytest.skip.Exception, KeyboardInterrupt])
+def test_a_base_exception_in_a_callback_stops_the_advance(clock: Clock, outcome: type) -> None:
+    def raises(due: datetime) -> None:
+        raise outcome("stop")
+
+    clock.schedule(START + timedelta(minutes=1), raises)
+    with pytest.raises(outcome):
+        clock.advance(minutes=10)
+    assert clock.now() == START + timedelta(minutes=1)
+
+
+def test_a_test_failure_caught_up_by_run_due_leaves_a_running_clock_on_real_time() -> None:
+    c = Clock()
+    c.schedule(c.now() - timedelta(minutes=5), lambda due: pytest.fail("late"))
+    before = c.now()
+    with pytest.raises(pytest.fail.Exception):
+        c.run_due()
+    assert c.now() >= before
+
+
+def test_run_due_returns_at_once_while_another_thread_runs_timers(clock: Clock) -> None:
+    inside, release = threading.Event(), threading.Event()
+    clock.schedule(START + timedelta(minutes=1), lambda due: (inside.set(), release.wait(10)))
+    clock.schedule(START + timedelta(minutes=1), lambda due: None)
+    advancing = threading.Thread(target=clock.advance, kwargs={"minutes": 1})
+    advancing.start()
+    assert inside.wait(10)
+    checker = threading.Thread(target=clock.run_due)
+    checker.start()
+    checker.join(10)
+    returned = not checker.is_alive()
+    release.set()
+    advancing.join(10)
+    assert returned
+
+
 def test_moving_the_clock_from_a_callback_is_refused(clock: Clock) -> None:
     def meddle(due: datetime) -> None:
         clock.advance(hours=1)
