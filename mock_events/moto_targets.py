@@ -129,10 +129,10 @@ class MotoReceiver:
         self.required = required
 
     def accepts(self, arn: str) -> bool:
-        parts = arns.parse(arn)
-        if parts is None or parts["service"] not in SERVICES:
+        if not (self.required or moto_active()):
             return False
-        return self.required or moto_active()
+        parts = arns.parse(arn)
+        return parts is not None and parts["service"] in SERVICES
 
     def receive(self, delivery: Delivery, target_spec: dict[str, Any]) -> None:
         parts = arns.parse(delivery.target_arn)
