@@ -4,8 +4,9 @@ Creating a botocore client resolves its region and credentials, and some credent
 do I/O to resolve: STS assume-role (and its ``credential_source``), web identity, SSO, the
 container and instance-metadata (IMDS) endpoints, ``credential_process``; ``defaults_mode =
 auto`` asks IMDS for the Region the process runs in. While a mock is active, an ``events`` client
-created with no keys of its own gets credentials that are loaded only when it first signs a
-request (which the mock never lets it do), and no IMDS Region look-up; one created with no
+created with no keys of its own gets the environment's keys where botocore's chain starts with
+them, else credentials loaded only when it first signs a request (which the mock never lets it
+do), and no IMDS Region look-up; one created with no
 Region configured gets the answering mock's Region. Clients of every other service are created
 exactly as botocore creates them, and the process environment is not touched.
 """
@@ -75,16 +76,9 @@ class DeferredCredentials(Credentials):
         return None if loaded is None else loaded.get_frozen_credentials()
 
     def access_key_at_hand(self) -> str | None:
-        """The key already loaded (by this client or its session), else the environment's when
-        the environment comes first in the session's chain, as botocore would take it."""
+        """The key, if this client already loaded its credentials (it never does under a mock)."""
         loaded = self._loaded
-        if loaded is _UNLOADED:
-            loaded = getattr(self._session, "_credentials", None)
-        if loaded is None:
-            providers = self._session.get_component("credential_provider").providers
-            if providers and providers[0].METHOD == "env":
-                loaded = providers[0].load()  # environment variables only: no I/O
-        return access_key_at_hand(loaded)
+        return None if loaded is _UNLOADED else access_key_at_hand(loaded)
 
 
 def access_key_at_hand(credentials: Any) -> str | None:
@@ -102,7 +96,7 @@ def access_key_at_hand(credentials: Any) -> str | None:
     return key if isinstance(key, str) else None
 
 
-_region_of: Callable[[], str | None] = lambda: None  # noqa: E731 - replaced by install()
+_region_of: Callable[[], str | None] = lambda: None
 _CREATE_CLIENT = inspect.signature(botocore.session.Session.create_client)
 
 
@@ -153,8 +147,17 @@ def _region_configured(session: botocore.session.Session, config: Any) -> bool:
 
 def _get_credentials(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     if getattr(_creating, "session", None) is instance and getattr(instance, "_credentials", None) is None:
-        return DeferredCredentials(instance)
+        return _from_the_environment(instance) or DeferredCredentials(instance)
     return wrapped(*args, **kwargs)
+
+
+def _from_the_environment(session: botocore.session.Session) -> Credentials | None:
+    """The environment's keys where the session's chain starts with them, as botocore takes
+    them (reading environment variables is no I/O); None where the chain goes further."""
+    providers = session.get_component("credential_provider").providers
+    if providers and providers[0].METHOD == "env":
+        return providers[0].load()  # type: ignore[no-any-return]
+    return None
 
 
 def _imds_region(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:

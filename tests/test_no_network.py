@@ -13,10 +13,9 @@ from pathlib import Path
 import boto3
 import botocore.credentials
 import pytest
+from conftest import AwsFiles
 
 from mock_events import mock_events
-
-from conftest import AwsFiles
 
 MOCK_ACCOUNT = "123456789012"
 
@@ -157,6 +156,16 @@ def test_a_twelve_digit_key_in_the_environment_chooses_the_account(bare_aws_envi
     with mock_events():
         client = boto3.session.Session().client("events")
         assert _account_of_a_new_bus(client) == "333333333333"
+
+
+def test_a_client_keeps_the_account_of_the_keys_it_was_created_with(bare_aws_environment: AwsFiles, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "333333333333")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+    with mock_events():
+        client = boto3.session.Session().client("events")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "555555555555")
+        assert _account_of_a_new_bus(client) == "333333333333"
+        assert _account_of_a_new_bus(boto3.session.Session().client("events")) == "555555555555"
 
 
 def test_a_twelve_digit_key_passed_to_the_session_chooses_the_account(bare_aws_environment: AwsFiles, no_network):

@@ -10,10 +10,9 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import NoRegionError
+from conftest import AwsFiles
 
 from mock_events import mock_events
-
-from conftest import AwsFiles
 
 
 def test_the_process_environment_is_the_same_during_and_after_the_mock(bare_aws_environment: AwsFiles):
@@ -25,9 +24,8 @@ def test_the_process_environment_is_the_same_during_and_after_the_mock(bare_aws_
 
 
 def test_a_client_of_another_service_with_no_region_still_has_none(bare_aws_environment: AwsFiles):
-    with mock_events():
-        with pytest.raises(NoRegionError):
-            boto3.session.Session().client("sqs")
+    with mock_events(), pytest.raises(NoRegionError):
+        boto3.session.Session().client("sqs")
 
 
 def test_an_events_client_with_no_region_gets_the_mocks_region(bare_aws_environment: AwsFiles):

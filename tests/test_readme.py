@@ -27,7 +27,9 @@ def test_the_usage_sample_runs_as_written():
 def test_the_oldest_tox_env_pins_the_floors_pyproject_declares():
     pyproject = (ROOT / "pyproject.toml").read_text()
     floors = dict(re.findall(r'"(botocore|boto3)>=([0-9.]+)"', pyproject))
-    pins = dict(re.findall(r"^(botocore|boto3)==([0-9.]+)$", (ROOT / "constraints-oldest.txt").read_text(), re.M))
+    pins = dict(
+        re.findall(r"^(botocore|boto3)==([0-9.]+)$", (ROOT / "constraints-oldest.txt").read_text(), re.MULTILINE)
+    )
     assert floors == pins == {"botocore": "1.39.5", "boto3": "1.39.5"}
     assert "constraints-oldest.txt" in (ROOT / "tox.ini").read_text()
     assert "botocore and boto3 1.39.5 and later" in (ROOT / "README.md").read_text()
