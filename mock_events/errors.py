@@ -43,3 +43,8 @@ def is_test_failure(error: BaseException) -> bool:
     never taken as a target failure: it propagates out of the call that made the delivery.
     """
     return isinstance(error, AssertionError) or not isinstance(error, Exception)
+
+
+def invalid_arn(arn: str) -> ServiceError:
+    """AWS's refusal of an ARN it cannot use (not an ARN, or of no kind the operation takes)."""
+    return validation(f"Parameter {arn} is not valid. Reason: Provided Arn is not in correct format.")

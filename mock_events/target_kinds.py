@@ -26,7 +26,7 @@ import functools
 from dataclasses import dataclass
 
 from . import arns, model
-from .errors import ServiceError, validation
+from .errors import invalid_arn, validation
 
 
 @dataclass(frozen=True)
@@ -97,10 +97,6 @@ def kind_parameters() -> tuple[str, ...]:
     return tuple(name for name in members if name.endswith("Parameters"))
 
 
-def not_an_arn(arn: str) -> ServiceError:
-    return validation(f"Parameter {arn} is not valid. Reason: Provided Arn is not in correct format.")
-
-
 def kind_of(arn: str) -> TargetKind | None:
     parts = arns.parse(arn)
     if parts is None:
@@ -117,7 +113,7 @@ def check(spec: dict) -> None:
     arn, target_id = spec["Arn"], spec["Id"]
     kind = kind_of(arn)
     if kind is None:
-        raise not_an_arn(arn)
+        raise invalid_arn(arn)
     if kind.role and not spec.get("RoleArn"):
         raise validation(f"RoleArn is required for target {arn}.")
     for name in kind.required:

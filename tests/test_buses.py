@@ -136,3 +136,11 @@ def test_a_policy_document_whose_statements_are_not_objects_is_refused(events):
     assert error_of(excinfo)[0] == "ValidationException"
     events.put_permission(Action="events:PutEvents", Principal="111122223333", StatementId="s1")
     assert json.loads(events.describe_event_bus()["Policy"])["Statement"][0]["Sid"] == "s1"
+
+
+@pytest.mark.parametrize("name", ["aws.partner/acme.com/1/orders", "aws.orders"])
+def test_a_bus_named_like_aws_needs_its_partner_event_source(events, name):
+    with pytest.raises(ClientError) as excinfo:
+        events.create_event_bus(Name=name)
+    assert error_of(excinfo) == ("ValidationException", "EventBus name starting with 'aws.' is not valid.")
+    assert [b["Name"] for b in events.list_event_buses()["EventBuses"]] == ["default"]

@@ -72,3 +72,16 @@ def test_a_look_up_in_an_unknown_account_creates_nothing(events, events_mock):
     with pytest.raises(ClientError):
         events.describe_event_bus(Name="arn:aws:events:eu-west-3:999999999999:event-bus/x")
     assert set(events_mock.backend.regions) == before
+
+
+@pytest.mark.parametrize("arn", [
+    "not-an-arn",
+    "arn:aws:events:us-east-1:123456789012:archive/a",
+    "arn:aws:sqs:us-east-1:123456789012:q",
+])
+def test_tagging_what_is_not_a_rule_or_bus_is_an_arn_not_in_correct_format(events, arn):
+    with pytest.raises(ClientError) as excinfo:
+        events.tag_resource(ResourceARN=arn, Tags=[{"Key": "k", "Value": "v"}])
+    assert error_of(excinfo) == (
+        "ValidationException", f"Parameter {arn} is not valid. Reason: Provided Arn is not in correct format."
+    )

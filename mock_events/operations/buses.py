@@ -45,6 +45,9 @@ def create_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         from .partner_sources import check_bus_creation
 
         check_bus_creation(state, source_name)
+    elif name.startswith("aws."):
+        # AWS's words: hashicorp/terraform-provider-aws#35065 (a partner bus put without its source).
+        raise validation("EventBus name starting with 'aws.' is not valid.")
     elif "/" in name:
         raise validation("Event bus name must not contain '/'.")
     if name in state.buses:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import access, arns, lookup
-from ..errors import ServiceError, limit_exceeded, validation
+from ..errors import ServiceError, invalid_arn, limit_exceeded
 from ..service import Context, operation
 
 
@@ -19,7 +19,7 @@ def tags_from_request(ctx: Context, tags: list[dict[str, str]]) -> dict[str, str
 def _tags_of(ctx: Context, resource_arn: str, action: str, *, modify: bool = False) -> dict[str, str]:
     parts = arns.parse(resource_arn)
     if parts is None or parts["service"] != "events":
-        raise validation(f"Provided Arn is not in correct format: {resource_arn}")
+        raise invalid_arn(resource_arn)
     state = lookup.existing_state(ctx, parts["account"] or ctx.account, parts["region"] or ctx.region)
     kind, _, path = parts["resource"].partition("/")
     if kind == "event-bus":
@@ -40,7 +40,7 @@ def _tags_of(ctx: Context, resource_arn: str, action: str, *, modify: bool = Fal
         if modify:
             lookup.refuse_managed(rule)
         return rule.tags
-    raise validation(f"Resource type {kind} does not support tagging.")
+    raise invalid_arn(resource_arn)  # EventBridge tags only rules and buses
 
 
 @operation("TagResource")

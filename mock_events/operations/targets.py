@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import arns, lookup, pagination, target_kinds
-from ..errors import ServiceError, limit_exceeded, validation
+from ..errors import ServiceError, invalid_arn, limit_exceeded, validation
 from ..resources import Rule, Target
 from ..service import Context, operation
 from ..transform import TargetInput, TargetInputError
@@ -16,7 +16,7 @@ _INPUT_KEYS = ("Input", "InputPath", "InputTransformer")
 def build_target(rule: Rule, spec: dict[str, Any]) -> Target:
     """A target compiled for delivery, or AWS's error for a target it refuses."""
     if arns.parse(spec["Arn"]) is None:
-        raise target_kinds.not_an_arn(spec["Arn"])
+        raise invalid_arn(spec["Arn"])
     target_bus = arns.parse_bus(spec["Arn"])
     if target_bus[0] is not None and target_bus[0] != rule.account:
         if any(k in spec for k in _INPUT_KEYS):
