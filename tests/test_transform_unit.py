@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, strategies as st
 
-from mock_events.transform import TargetInput, TargetInputError
+from mock_events.transform import _MISSING, TargetInput, TargetInputError, _compile_path, _resolve
 
 CORPUS = Path(__file__).resolve().parent / "conformance" / "input_transform.json"
 
@@ -409,3 +410,38 @@ def test_corpus_case(case: dict[str, Any]) -> None:
         assert matches(expected["raw"], delivered, {}), delivered
     else:
         assert json_matches(expected["json"], json.loads(delivered), {}), delivered
+
+
+@pytest.mark.parametrize("key", ["a", "ключ"])
+def test_input_path_deep_scan_delivers_every_value_found(key: str) -> None:
+    event = {"detail": {key: 1, "b": {key: 2}}}
+    target_input = TargetInput.from_target({"Id": "t1", "Arn": "a", "InputPath": f"$..{key}"})
+    assert target_input.render(event, rule_arn="r", rule_name="r", ingestion_time=datetime.now(timezone.utc)) == "[1,2]"
+
+
+@pytest.mark.parametrize("key", ["ключ", "a:b", "a/b", "len", "0"])
+def test_input_path_dot_step_reads_any_key(key: str) -> None:
+    event = {"detail": {key: "found"}}
+    target_input = TargetInput.from_target({"Id": "t1", "Arn": "a", "InputPath": f"$.detail.{key}"})
+    assert target_input.render(event, rule_arn="r", rule_name="r", ingestion_time=datetime.now(timezone.utc)) == '"found"'
+
+
+_KEYS = st.sampled_from(["a", "b", "detail", "ключ", "0"])
+_DOCS = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=3)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=3)),
+    max_leaves=10,
+)
+_STEPS = st.lists(st.one_of(_KEYS.map(lambda k: f".{k}"), st.integers(-3, 3).map(lambda i: f"[{i}]")), max_size=4)
+
+
+@given(doc=_DOCS, steps=_STEPS)
+def test_a_definite_path_reads_what_jsonpath_ng_finds(doc: Any, steps: list[str]) -> None:
+    compiled = _compile_path("$" + "".join(steps))
+    assert compiled is not None and compiled.steps is not None
+    found = compiled.expression.find(doc)
+    value = _resolve(compiled, doc)
+    if found:
+        assert len(found) == 1 and value is found[0].value
+    else:
+        assert value is _MISSING
