@@ -5,14 +5,23 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
+import warnings
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from .errors import is_test_failure
 
-__all__ = ["Clock", "Timer"]
+__all__ = ["DEFAULT_FIRE_WARNING_THRESHOLD", "Clock", "ClockJumpWarning", "Timer"]
 
 Listener = Callable[[datetime, datetime], None]
+CountUntil = Callable[[datetime], int]
+
+DEFAULT_FIRE_WARNING_THRESHOLD = 10_000
+"""A clock move that runs more timer fires than this warns first (``ClockJumpWarning``)."""
+
+
+class ClockJumpWarning(UserWarning):
+    """A clock move is about to run more timer fires (scheduled events) than the threshold."""
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -28,11 +37,21 @@ def _real_now() -> datetime:
 class Timer:
     """A callback registered to run once when the clock reaches `when`."""
 
-    __slots__ = ("when", "callback", "_cancelled")
+    __slots__ = ("when", "callback", "label", "count_until", "_cancelled")
 
-    def __init__(self, when: datetime, callback: Callable[[datetime], None]) -> None:
+    def __init__(
+        self,
+        when: datetime,
+        callback: Callable[[datetime], None],
+        label: str | None = None,
+        count_until: CountUntil | None = None,
+    ) -> None:
         self.when = when
         self.callback = callback
+        self.label = label
+        """What the timer is for, named in a ``ClockJumpWarning``."""
+        self.count_until = count_until
+        """How often this timer and those it re-arms fire up to a moment (else once)."""
         self._cancelled = False
 
     def cancel(self) -> None:
@@ -50,9 +69,16 @@ class Timer:
 
 class Clock:
     """The time the mock reads. Follows real time (datetime.now(timezone.utc), so freezegun/time-machine
-    also apply) until set or frozen."""
+    also apply) until set or frozen.
 
-    def __init__(self) -> None:
+    ``fire_warning_threshold``: a move of the clock (``set``, ``advance``, or real time moved by
+    freezegun or time-machine) that would run more timer fires than this (a schedule of every
+    minute across a year fires 525,600 times) first warns with ``ClockJumpWarning``, naming the
+    count and the timers (rules) responsible; None never warns.
+    """
+
+    def __init__(self, *, fire_warning_threshold: int | None = DEFAULT_FIRE_WARNING_THRESHOLD) -> None:
+        self.fire_warning_threshold = fire_warning_threshold
         self._lock = threading.RLock()  # guards the fields below; never held while a callback runs
         self._run_lock = threading.RLock()  # held while timers run, so callbacks never overlap
         self._offset = timedelta(0)  # running: now = real now + offset
@@ -150,9 +176,20 @@ class Clock:
 
     # -- timers ------------------------------------------------------------------------------
 
-    def schedule(self, when: datetime, callback: Callable[[datetime], None]) -> Timer:
-        """Run `callback(when)` once the clock reaches `when` (naive = UTC)."""
-        timer = Timer(_as_utc(when), callback)
+    def schedule(
+        self,
+        when: datetime,
+        callback: Callable[[datetime], None],
+        *,
+        label: str | None = None,
+        count_until: CountUntil | None = None,
+    ) -> Timer:
+        """Run `callback(when)` once the clock reaches `when` (naive = UTC).
+
+        `label` and `count_until` (fires up to a moment, counting the timers the callback re-arms)
+        serve the warning of a clock move that runs too many fires.
+        """
+        timer = Timer(_as_utc(when), callback, label, count_until)
         with self._lock:
             heapq.heappush(self._heap, (timer.when, next(self._seq), timer))
         return timer
@@ -192,6 +229,7 @@ class Clock:
         test failure (``errors.is_test_failure``) stops the run at once, the clock left at its time.
         """
         errors: list[BaseException] = []
+        self._warn_if_many_due(target)
         self._runner = threading.get_ident()
         try:
             while True:
@@ -220,10 +258,46 @@ class Clock:
         finally:
             self._runner = None
 
+    def _warn_if_many_due(self, target: datetime | None) -> None:
+        """Warn before a move that runs more fires than the threshold (counted, not run)."""
+        threshold = self.fire_warning_threshold
+        if threshold is None:
+            return
+        with self._lock:
+            limit = target if target is not None else self._unpinned_now()
+            due = [timer for when, _, timer in self._heap if when <= limit and not timer.cancelled]
+        if len(due) <= threshold and all(timer.count_until is None for timer in due):
+            return
+        counts: dict[str, int] = {}
+        for timer in due:
+            label = timer.label or "timer"
+            counts[label] = counts.get(label, 0) + (timer.count_until(limit) if timer.count_until else 1)
+        total = sum(counts.values())
+        if total <= threshold:
+            return
+        worst = sorted(counts.items(), key=lambda item: -item[1])
+        named = "; ".join(f"{label}: {count:,}" for label, count in worst[:5])
+        more = f"; and {len(worst) - 5} more" if len(worst) > 5 else ""
+        warnings.warn(
+            ClockJumpWarning(
+                f"moving the mock clock to {limit.isoformat()} fires {total:,} scheduled events, more "
+                f"than fire_warning_threshold={threshold:,} ({named}{more}). Move the clock in smaller "
+                "steps, disable the rules, or raise the threshold (mock_events(fire_warning_threshold=N) "
+                "or m.clock.fire_warning_threshold = N; None never warns)."
+            ),
+            stacklevel=4,
+        )
+
     def _unpinned_now(self) -> datetime:
         if self._frozen_at is not None:
             return self._frozen_at
         return _real_now() + self._offset
+
+    def __repr__(self) -> str:
+        with self._lock:
+            now, frozen = self._now(), self._frozen_at is not None
+            pending = sum(1 for _, _, timer in self._heap if not timer.cancelled)
+        return f"<Clock {now.isoformat()} {'frozen' if frozen else 'running'}, {pending} timers pending>"
 
     # -- listeners ---------------------------------------------------------------------------
 

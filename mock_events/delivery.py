@@ -28,7 +28,16 @@ DEFAULT_MAX_AGE = 86400
 Outcome = Literal["retried", "dead-lettered", "dropped", "propagated"]
 
 
-@dataclass(frozen=True)
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _rule_name(rule_arn: str | None) -> str | None:
+    """``orders`` for a rule on the default bus, ``shop/orders`` for one on the bus ``shop``."""
+    return rule_arn.split(":rule/", 1)[-1] if rule_arn else None
+
+
+@dataclass(frozen=True, repr=False)
 class Delivery:
     """One event (or its transformed input) that reached one target."""
 
@@ -56,14 +65,26 @@ class Delivery:
         """The payload parsed as JSON (a new object at each call)."""
         return jsontext.loads(self.payload, max_depth=None)
 
+    def __repr__(self) -> str:
+        error = f", error={_short(self.error)!r}" if self.error is not None else ""
+        return (
+            f"Delivery(target={self.target_arn!r}, rule={_rule_name(self.rule_arn)!r}, "
+            f"time={format_time(self.time)!r}, attempt={self.attempt}{error}, payload={_short(self.payload)!r})"
+        )
 
-@dataclass(frozen=True)
+
+
+@dataclass(frozen=True, repr=False)
 class Failure:
-    """A delivery attempt that failed, or an event that was dropped or dead-lettered."""
+    """A delivery attempt that failed, or an event that was dropped or dead-lettered.
+
+    An event put on an event bus that does not exist is accepted and dropped, as by AWS: its
+    failure has the bus's ARN as ``target_arn``, and ``None`` as ``rule_arn`` and ``target_id``.
+    """
 
     target_arn: str
-    target_id: str
-    rule_arn: str
+    target_id: str | None
+    rule_arn: str | None
     _event: dict[str, Any] = field(repr=False)
     error: str
     """``Type: message`` of what the callback raised, or why the event was not delivered."""
@@ -78,6 +99,13 @@ class Failure:
     def event(self) -> dict[str, Any]:
         """The event (envelope dict), this record's own copy: changing it changes nothing else."""
         return jsontext.copy(self._event)
+
+    def __repr__(self) -> str:
+        return (
+            f"Failure(target={self.target_arn!r}, rule={_rule_name(self.rule_arn)!r}, "
+            f"time={format_time(self.time)!r}, attempt={self.attempt}, outcome={self.outcome!r}, "
+            f"error={_short(self.error)!r}, event={_short(jsontext.dumps(self._event))!r})"
+        )
 
 
 class TargetUnavailable(Exception):
@@ -476,6 +504,25 @@ def _fail(
             error=error,
             attempt=attempt,
             outcome=outcome,
+            time=backend.clock.now(),
+        ),
+    )
+
+
+def drop_for_missing_bus(backend: Backend, bus_arn: str, event: dict[str, Any]) -> None:
+    """Record an accepted event whose event bus does not exist: AWS drops it, the test sees why."""
+    log = backend.log
+    name = bus_arn.split(":event-bus/", 1)[1]
+    log._append(
+        log.failures,
+        Failure(
+            target_arn=bus_arn,
+            target_id=None,
+            rule_arn=None,
+            _event=event,
+            error=f"Event bus {name} does not exist.",
+            attempt=1,
+            outcome="dropped",
             time=backend.clock.now(),
         ),
     )

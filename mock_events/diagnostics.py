@@ -332,7 +332,10 @@ def undelivered(backend: Backend) -> list[Undelivered]:
         failures = [f for f in backend.log.failures if f.outcome == "dropped"]
     items = [Undelivered(bus_arn, jsontext.copy(event), reason, when) for bus_arn, event, reason, when in unmatched]
     items += [
+        # A failure with no rule is an event put on a bus that does not exist (its ARN the target).
         Undelivered(_bus_of_rule(f.rule_arn), f.event, f.error, f.time, f.rule_arn, f.target_arn)
+        if f.rule_arn is not None
+        else Undelivered(f.target_arn, f.event, f.error, f.time)
         for f in failures
     ]
     items.sort(key=lambda u: u.time)

@@ -6,25 +6,34 @@ import functools
 import os
 import inspect
 import unittest
+import warnings
 from collections.abc import AsyncGenerator, Callable, Mapping
-from typing import Any, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 from . import diagnostics, interceptor, jsontext, quotas as quotas_mod
-from .clock import Clock
+from .clock import DEFAULT_FIRE_WARNING_THRESHOLD, Clock
 from .delivery import Delivery, Failure
 from .diagnostics import BusExplanation, Undelivered, Where
 from .ids import Ids
+from .quotas import QuotaName
 from .service import Backend
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
 CHECK_RESPONSES_VARIABLE = "MOCK_EVENTS_CHECK_RESPONSES"
 
+ReplayMode = Literal["immediate", "clock"]
+"""``immediate``: a replay completes within StartReplay; ``clock``: it runs as the clock passes."""
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 start_observers: list[Callable[[EventsMock], None]] = []
 """Called with each mock as it starts (the pytest plugin uses it to report what a failing test's
 mocks saw)."""
+
+
+class ShadowedMockWarning(UserWarning):
+    """A mock was read while another, started after it, answers the calls (so this one sees none)."""
 
 
 class EventsMock:
@@ -36,8 +45,9 @@ class EventsMock:
         *,
         region: str = DEFAULT_REGION,
         account_id: str = DEFAULT_ACCOUNT_ID,
-        quotas: Mapping[str, int] | None = None,
-        replay_mode: str = "immediate",
+        quotas: Mapping[QuotaName, int] | None = None,
+        replay_mode: ReplayMode = "immediate",
+        fire_warning_threshold: int | None = DEFAULT_FIRE_WARNING_THRESHOLD,
         forward_to_moto: bool | None = None,
         seed: int | str | bytes | None = None,
         check_responses: bool | None = None,
@@ -67,6 +77,7 @@ class EventsMock:
         self.region = region
         self.account_id = account_id
         self.quotas = quotas_mod.resolve(quotas)
+        self.fire_warning_threshold = fire_warning_threshold
         self.backend = self._new_backend()
         self._active = False
 
@@ -77,6 +88,7 @@ class EventsMock:
             quotas=dict(self.quotas),
             replay_mode=self.replay_mode,
             ids=Ids(self.seed),
+            clock=Clock(fire_warning_threshold=self.fire_warning_threshold),
         )
         if self.forward_to_moto is not False:
             from .moto_targets import MotoReceiver
@@ -148,8 +160,9 @@ class EventsMock:
         return EventsMock(
             region=self.region,
             account_id=self.account_id,
-            quotas=self.quotas,
+            quotas=self.quotas,  # type: ignore[arg-type]  # names checked when this mock was made
             replay_mode=self.replay_mode,
+            fire_warning_threshold=self.fire_warning_threshold,
             forward_to_moto=self.forward_to_moto,
             seed=self.seed,
             check_responses=self.check_responses,
@@ -270,6 +283,7 @@ class EventsMock:
 
     def deliveries(self, target_arn: str | None = None) -> list[Delivery]:
         """Successful deliveries in the order they happened, to every target or to one ARN."""
+        self._before_reading()
         with self.backend.lock:
             items = list(self.backend.log.deliveries)
         if target_arn is None:
@@ -277,7 +291,12 @@ class EventsMock:
         return [d for d in items if d.target_arn == target_arn]
 
     def failures(self, target_arn: str | None = None) -> list[Failure]:
-        """Failed delivery attempts, and events dead-lettered or dropped, in order."""
+        """Failed delivery attempts, and events dead-lettered or dropped, in order.
+
+        An event put on an event bus that does not exist is accepted (as AWS accepts it) and
+        dropped: its ``Failure`` has the bus's ARN as ``target_arn`` and no rule or target id.
+        """
+        self._before_reading()
         with self.backend.lock:
             items = list(self.backend.log.failures)
         if target_arn is None:
@@ -294,6 +313,7 @@ class EventsMock:
 
         Each a copy of its own: changing one changes no delivery, archive or later answer.
         """
+        self._before_reading()
         with self.backend.lock:
             items = list(self.backend.log.events)
         if bus is not None:
@@ -328,8 +348,12 @@ class EventsMock:
           call did before stands: its events were accepted (``events()``, archives, its
           replay's state). A clock advance stops at the moment of the failing delivery.
 
-        ``m.reset()`` from a callback: see ``reset``.
+        ``m.reset()`` from a callback: see ``reset``. Callbacks are called synchronously: an ``async def``
+        callback is refused with ``TypeError``.
         """
+        if inspect.iscoroutinefunction(callback):
+            raise TypeError("on_target callbacks are called synchronously; an async def callback would never run")
+        self._warn_if_shadowed()
         with self.backend.lock:
             self.backend.log.callbacks.setdefault(target_arn, []).append(callback)
 
@@ -378,27 +402,99 @@ class EventsMock:
         """The resources stored for one account and region, as plain data (a copy)."""
         from .snapshot import snapshot
 
+        self._before_reading()
         return snapshot(self.backend, account_id or self.account_id, region or self.region)
 
+    def _before_reading(self) -> None:
+        """Warn if shadowed; run what the clock has made due (time moved by freezegun, ...)."""
+        if not self._active:
+            return
+        self._warn_if_shadowed()
+        self.backend.clock.run_due()
 
-@overload
-def mock_events(func: F, /) -> F: ...
-@overload
-def mock_events(
-    *,
-    region: str = DEFAULT_REGION,
-    account_id: str = DEFAULT_ACCOUNT_ID,
-    quotas: Mapping[str, int] | None = None,
-    replay_mode: str = "immediate",
-    forward_to_moto: bool | None = None,
-    seed: int | str | bytes | None = None,
-    check_responses: bool | None = None,
-) -> EventsMock: ...
-def mock_events(func: Any = None, /, **options: Any) -> Any:
-    """Simulate EventBridge: ``@mock_events``, ``@mock_events(...)``, ``with mock_events() as m``."""
-    if func is not None:
-        return EventsMock(**options)(func)
-    return EventsMock(**options)
+    def _warn_if_shadowed(self) -> None:
+        if not self._active:
+            return
+        answering = interceptor.active_mock()
+        if answering is not None and answering is not self:
+            warnings.warn(
+                ShadowedMockWarning(
+                    f"{self!r} is read while {answering!r}, started after it, answers the calls: "
+                    "this mock sees none of them. Use mock_events.current_mock() for the one answering."
+                ),
+                stacklevel=3,
+            )
+
+    def __repr__(self) -> str:
+        state = "active" if self._active else "inactive"
+        backend = self.backend
+        with backend.lock:
+            buses = rules = targets = 0
+            for region_state in list(backend.regions.values()):
+                for bus in list(region_state.buses.values()):
+                    buses += 1
+                    rules += len(bus.rules)
+                    targets += sum(len(rule.targets) for rule in list(bus.rules.values()))
+            log = backend.log
+            counts = (len(log.events), len(log.deliveries), len(log.failures))
+        return (
+            f"<EventsMock {state} region={self.region} account={self.account_id}: "
+            f"{_count(buses, 'bus', 'buses')}, {_count(rules, 'rule')}, {_count(targets, 'target')}; "
+            f"{_count(counts[0], 'event')}, {_count(counts[1], 'delivery', 'deliveries')}, "
+            f"{_count(counts[2], 'failure')}>"
+        )
 
 
-__all__ = ["EventsMock", "mock_events"]
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def current_mock() -> EventsMock:
+    """The mock that answers ``events`` calls now (the innermost active one).
+
+    For a test decorated with ``@mock_events``, which gets no handle of its own.
+    Raises ``RuntimeError`` when no mock is active.
+    """
+    mock = interceptor.active_mock()
+    if mock is None:
+        raise RuntimeError("no mock_events mock is active")
+    return mock
+
+
+class _MockEvents:
+    """Simulate EventBridge: ``@mock_events``, ``@mock_events(...)``, ``with mock_events() as m``.
+
+    ``mock_events.current_mock()`` is the mock answering calls now (see ``current_mock``).
+    """
+
+    @overload
+    def __call__(self, func: F, /) -> F: ...
+    @overload
+    def __call__(
+        self,
+        /,
+        *,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        quotas: Mapping[QuotaName, int] | None = None,
+        replay_mode: ReplayMode = "immediate",
+        fire_warning_threshold: int | None = DEFAULT_FIRE_WARNING_THRESHOLD,
+        forward_to_moto: bool | None = None,
+        seed: int | str | bytes | None = None,
+        check_responses: bool | None = None,
+    ) -> EventsMock: ...
+    def __call__(self, func: Any = None, /, **options: Any) -> Any:
+        if func is not None:
+            return EventsMock(**options)(func)
+        return EventsMock(**options)
+
+    current_mock = staticmethod(current_mock)
+
+    def __repr__(self) -> str:
+        return "mock_events"
+
+
+mock_events = _MockEvents()
+
+
+__all__ = ["EventsMock", "ReplayMode", "ShadowedMockWarning", "current_mock", "mock_events"]

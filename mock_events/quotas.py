@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
-DEFAULTS: dict[str, int] = {
+QuotaName = Literal[
+    "event_buses",
+    "rules_per_event_bus",
+    "targets_per_rule",
+    "event_pattern_size",
+    "policy_size",
+    "tags_per_resource",
+    "active_replays",
+    "connections",
+    "api_destinations",
+    "endpoints",
+]
+"""The names ``mock_events(quotas={...})`` accepts."""
+
+DEFAULTS: dict[QuotaName, int] = {
     "event_buses": 100,
     "rules_per_event_bus": 300,
     "targets_per_rule": 5,
@@ -18,9 +33,9 @@ DEFAULTS: dict[str, int] = {
 }
 
 
-def resolve(overrides: Mapping[str, int] | None) -> dict[str, int]:
+def resolve(overrides: Mapping[QuotaName, int] | Mapping[str, int] | None) -> dict[str, int]:
     """AWS's defaults with ``overrides`` applied; unknown names are refused."""
-    quotas = dict(DEFAULTS)
+    quotas: dict[str, int] = dict(DEFAULTS)
     for name, value in (overrides or {}).items():
         if name not in DEFAULTS:
             known = ", ".join(sorted(DEFAULTS))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
@@ -61,6 +61,10 @@ class Schedule:
         """
         raise NotImplementedError
 
+    def count_fires(self, first: datetime, until: datetime, anchor: datetime) -> int:
+        """How many fire times lie in [`first`, `until`], `first` being one (counted, not listed)."""
+        raise NotImplementedError
+
 
 @dataclass(frozen=True)
 class RateSchedule(Schedule):
@@ -79,6 +83,12 @@ class RateSchedule(Schedule):
         if after < anchor:
             return anchor + period
         return anchor + ((after - anchor) // period + 1) * period
+
+    def count_fires(self, first: datetime, until: datetime, anchor: datetime) -> int:
+        first, until = _as_utc(first), _as_utc(until)
+        if until < first:
+            return 0
+        return (until - first) // self.period + 1
 
 
 def _parse_rate(expression: str) -> RateSchedule:
@@ -271,6 +281,32 @@ class CronSchedule(Schedule):
                                 continue
                             return datetime(year, month, day, hour, minute, tzinfo=timezone.utc)
         return None
+
+    def count_fires(self, first: datetime, until: datetime, anchor: datetime) -> int:
+        first, until = _as_utc(first), _as_utc(until)
+        if until < first:
+            return 0
+        times = sorted(hour * 60 + minute for hour in self.hours for minute in self.minutes)
+        start_minute = first.hour * 60 + first.minute + (1 if first.second or first.microsecond else 0)
+        end_minute = until.hour * 60 + until.minute
+        total = 0
+        # Day by day across the matching days: whole days count every time of day, the first
+        # and last day only the times within the span.
+        for year in self.years[bisect_left(self.years, first.year):]:
+            if year > until.year:
+                break
+            for month in self.months:
+                if (year, month) < (first.year, first.month) or (year, month) > (until.year, until.month):
+                    continue
+                first_dow = (calendar.weekday(year, month, 1) + 1) % 7 + 1
+                for day in self.days(first_dow, calendar.monthrange(year, month)[1]):
+                    date = (year, month, day)
+                    if date < (first.year, first.month, first.day) or date > (until.year, until.month, until.day):
+                        continue
+                    low = start_minute if date == (first.year, first.month, first.day) else 0
+                    high = end_minute if date == (until.year, until.month, until.day) else 24 * 60
+                    total += bisect_right(times, high) - bisect_left(times, low)
+        return total
 
 
 def _parse_cron(expression: str) -> CronSchedule:

@@ -55,7 +55,14 @@ def _arm(backend: Backend, rule: Rule, after: datetime) -> None:
             # disables, deletes or re-puts the rule cancels or replaces the next fire.
             _arm(backend, rule, due)
 
-    timer = backend.clock.schedule(when, fire)
+    schedule, anchor = rule.schedule, rule.schedule_anchor
+
+    def count_until(limit: datetime) -> int:
+        return schedule.count_fires(when, limit, anchor)
+
+    timer = backend.clock.schedule(
+        when, fire, label=f"rule {rule.arn} ({rule.schedule_expression})", count_until=count_until
+    )
     rule.timer = timer
 
 

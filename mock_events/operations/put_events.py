@@ -87,7 +87,16 @@ def resolve_bus(
     return bus, None
 
 
-Routed = tuple[EventBus, dict[str, Any], "str | None"]
+Routed = tuple["EventBus | str", dict[str, Any], "str | None"]
+"""An accepted event: its bus (or the ARN of the bus it named, which does not exist), the event,
+its trace header."""
+
+
+def _missing_bus(ctx: Context, entry: dict[str, Any]) -> tuple[str, str]:
+    """The ARN and region of the bus an entry names, which does not exist."""
+    account, region, name = arns.parse_bus(entry.get("EventBusName") or "default")
+    region = region or ctx.region
+    return arns.bus_arn(region, account or ctx.account, name), region
 
 
 def check_request_size(entries: list[dict[str, Any]]) -> None:
@@ -111,7 +120,10 @@ def check_entry(entry: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str,
 def route(ctx: Context, routed: list[Routed]) -> None:
     """Publish accepted events, after every entry has its answer."""
     for bus, event, trace_header in routed:
-        delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
+        if isinstance(bus, str):
+            delivery.drop_for_missing_bus(ctx.backend, bus, event)
+        else:
+            delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
 
 
 def answer(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -142,19 +154,18 @@ def put_entries(
             continue
         event_id = ctx.backend.ids.uuid()
         results.append({"EventId": event_id})
-        if bus is None:
-            continue
+        destination, region = (bus, bus.region) if bus is not None else _missing_bus(ctx, entry)
         event = delivery.envelope(
             event_id=event_id,
             detail_type=entry["DetailType"],
             source=entry["Source"],
             account=ctx.account,
             time=event_time(entry, now),
-            region=bus.region,
+            region=region,
             resources=list(entry.get("Resources") or []),
             detail=detail,
         )
-        routed.append((bus, event, entry.get("TraceHeader")))
+        routed.append((destination, event, entry.get("TraceHeader")))
     route(ctx, routed)
     return answer(results)
 
