@@ -89,8 +89,9 @@ def access_key_at_hand(credentials: Any) -> str | None:
     """
     if credentials is None:
         return None
-    if isinstance(credentials, DeferredCredentials):
-        return credentials.access_key_at_hand()
+    at_hand = getattr(credentials, "access_key_at_hand", None)  # deferred: botocore or aiobotocore session
+    if at_hand is not None:
+        return at_hand()  # type: ignore[no-any-return]
     stored = vars(credentials) if hasattr(credentials, "__dict__") else {}
     key = stored.get("access_key", stored.get("_access_key"))
     return key if isinstance(key, str) else None
@@ -128,7 +129,7 @@ def _create_client(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         return wrapped(*args, **kwargs)  # not events, or no mock active (a wrapper left on top)
     arguments = dict(bound.arguments)
     del arguments["self"]
-    if arguments.get("region_name") is None and not _region_configured(instance, arguments.get("config")):
+    if arguments.get("region_name") is None and not region_configured(instance, arguments.get("config")):
         arguments["region_name"] = region
     previous = getattr(_creating, "session", None)
     _creating.session = instance
@@ -138,7 +139,8 @@ def _create_client(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
         _creating.session = previous
 
 
-def _region_configured(session: botocore.session.Session, config: Any) -> bool:
+def region_configured(session: botocore.session.Session, config: Any) -> bool:
+    """Whether a client of ``session`` created with ``config`` and no region_name has a Region."""
     for client_config in (config, session.get_default_client_config()):
         if client_config is not None and client_config.region_name is not None:
             return True

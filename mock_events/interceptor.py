@@ -1,13 +1,16 @@
-"""Answers botocore ``events`` calls in-process while a mock is active.
+"""Answers botocore and aiobotocore ``events`` calls in-process while a mock is active.
 
-While at least one mock is active, ``BaseClient._make_api_call`` is wrapped so that each
-``events`` client gets a ``before-call`` handler on its own event emitter (so clients created
-before the mock started are answered too). The handler runs after botocore has validated and
-serialized the request and before it signs or sends anything; it returns the AWS JSON body,
-parsed by botocore's own parser, so results and errors are exactly what a real call gives.
+While at least one mock is active, ``BaseClient._make_api_call`` (and aiobotocore's
+``AioBaseClient._make_api_call``, see ``aio``) is wrapped so that each ``events`` client gets a
+``before-call`` handler on its own event emitter (so clients created before the mock started
+are answered too). The handler runs after the client has validated and serialized the request
+and before it signs or sends anything; it returns the AWS JSON body, parsed by botocore's own
+parser, so results and errors are exactly what a real call gives. aiobotocore's emitter awaits a
+handler's result only when it is awaitable, so the same synchronous handler serves both.
 ``events`` clients created while a mock is active get its Region and load no credentials
-(see ``clients``). The account of a call is that of an access key id already at hand, never one
-loaded or refreshed for the purpose. With no mock active, nothing of ours is left in botocore.
+(see ``clients`` and ``aio``). The account of a call is that of an access key id already at
+hand, never one loaded or refreshed for the purpose. With no mock active, nothing of ours is
+left in botocore or aiobotocore.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.awsrequest import HeadersDict
 from botocore.parsers import DEFAULT_TIMESTAMP_PARSER, JSONParser
 
-from . import clients, jsontext
+from . import aio, clients, jsontext
 from .model import SERVICE_NAME, check_output, validate
 from .errors import ServiceError, is_test_failure
 from .service import Context, dispatch
@@ -85,6 +88,7 @@ def deactivate(mock: EventsMock) -> None:
 def _install() -> None:
     wrapt.wrap_function_wrapper(botocore.client.BaseClient, "_make_api_call", _make_api_call)
     clients.install(_answering_region)
+    aio.install(_make_api_call, _answering_region)
 
 
 def _answering_region() -> str | None:
@@ -97,6 +101,7 @@ def _uninstall() -> None:
     if isinstance(wrapper, wrapt.FunctionWrapper):
         botocore.client.BaseClient._make_api_call = wrapper.__wrapped__  # type: ignore[method-assign]
     clients.uninstall()
+    aio.uninstall()
     for emitter in list(_emitters):
         emitter.unregister(_EVENT, unique_id=_UNIQUE_ID)
     _emitters.clear()

@@ -1,0 +1,251 @@
+"""aiobotocore and aioboto3 clients are served as botocore clients are: same answers, errors,
+deliveries and clock, no request leaving the process, and nothing of ours left once mocks stop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import wrapt
+from botocore.exceptions import ClientError
+
+from mock_events import current_mock, mock_events
+
+aiobotocore_session = pytest.importorskip("aiobotocore.session")
+aioboto3 = pytest.importorskip("aioboto3")
+import aiobotocore.client
+from aiobotocore.config import AioConfig
+
+QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders"
+ENTRY = {"Source": "shop", "DetailType": "OrderPlaced", "Detail": '{"id": 7}'}
+KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+@pytest.fixture(autouse=True)
+def sockets_refused(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every connection or DNS look-up is refused and recorded: nothing may reach the network."""
+    attempts: list[str] = []
+
+    def refuse(what: str) -> Any:
+        def guard(*args: Any, **kwargs: Any) -> Any:
+            attempts.append(what)
+            raise OSError(f"network used under the guard: {what}")
+
+        return guard
+
+    for name in ("create_connection", "getaddrinfo", "gethostbyname"):
+        monkeypatch.setattr(socket, name, refuse(name))
+    monkeypatch.setattr(socket.socket, "connect", refuse("connect"))
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse("connect_ex"))
+    yield attempts
+
+
+def aio_client(region: str = "us-east-1", **keys: Any) -> Any:
+    return aiobotocore_session.get_session().create_client("events", region_name=region, **(keys or KEYS))
+
+
+def run(coroutine: Any) -> Any:
+    return asyncio.run(coroutine)
+
+
+async def route_orders(client: Any) -> None:
+    await client.put_rule(Name="orders", EventPattern='{"source": ["shop"]}')
+    await client.put_targets(Rule="orders", Targets=[{"Id": "q", "Arn": QUEUE}])
+
+
+def test_aiobotocore_put_events_is_delivered_not_sent(sockets_refused: list[str]) -> None:
+    async def scenario() -> dict[str, Any]:
+        async with aio_client() as client:
+            await route_orders(client)
+            return await client.put_events(Entries=[ENTRY])
+
+    with mock_events() as m:
+        answer = run(scenario())
+    assert answer["FailedEntryCount"] == 0
+    [delivery] = m.deliveries(QUEUE)
+    assert delivery.event["id"] == answer["Entries"][0]["EventId"]
+    assert delivery.json()["detail"] == {"id": 7}
+    assert sockets_refused == []
+
+
+def test_aiobotocore_client_created_before_the_mock_is_answered(sockets_refused: list[str]) -> None:
+    async def scenario() -> list[Any]:
+        async with aio_client() as client:
+            with mock_events() as m:
+                await route_orders(client)
+                await client.put_events(Entries=[ENTRY])
+                return m.deliveries()
+
+    assert len(run(scenario())) == 1
+    assert sockets_refused == []
+
+
+def test_aioboto3_client_is_answered_with_deliveries_and_callbacks(sockets_refused: list[str]) -> None:
+    received: list[Any] = []
+
+    async def scenario() -> None:
+        async with aioboto3.Session(**KEYS).client("events", region_name="us-east-1") as client:
+            await route_orders(client)
+            await client.put_events(Entries=[ENTRY, ENTRY])
+
+    with mock_events() as m:
+        m.on_target(QUEUE, received.append)
+        run(scenario())
+    assert [d.json()["source"] for d in received] == ["shop", "shop"]
+    assert m.deliveries(QUEUE) == received
+    assert sockets_refused == []
+
+
+def test_aio_errors_are_botocores_errors() -> None:
+    async def describe_missing() -> ClientError:
+        async with aioboto3.Session(**KEYS).client("events", region_name="us-east-1") as client:
+            with pytest.raises(client.exceptions.ResourceNotFoundException) as caught:
+                await client.describe_rule(Name="missing")
+            return caught.value
+
+    with mock_events():
+        aio_error = run(describe_missing())
+        with pytest.raises(ClientError) as caught:
+            boto3.client("events", region_name="us-east-1").describe_rule(Name="missing")
+    assert aio_error.response["Error"] == caught.value.response["Error"]
+    assert aio_error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_aio_validation_errors_are_botocores(sockets_refused: list[str]) -> None:
+    async def bad_pattern() -> ClientError:
+        async with aio_client() as client:
+            with pytest.raises(ClientError) as caught:
+                await client.put_rule(Name="r", EventPattern='{"source": "not-a-list"}')
+            return caught.value
+
+    with mock_events():
+        error = run(bad_pattern())
+    assert error.response["Error"]["Code"] == "InvalidEventPatternException"
+
+
+def test_aio_answers_equal_botocore_answers_and_read_the_same_clock() -> None:
+    moment = datetime(2031, 5, 6, 7, 8, 9, tzinfo=timezone.utc)
+
+    async def describe() -> tuple[dict[str, Any], dict[str, Any]]:
+        async with aio_client() as client:
+            await client.create_event_bus(Name="b")
+            return await client.describe_event_bus(Name="b"), await client.describe_rule(Name="orders")
+
+    with mock_events() as m:
+        m.clock.freeze()
+        m.clock.set(moment)
+        events = boto3.client("events", region_name="us-east-1", **KEYS)
+        events.put_rule(Name="orders", EventPattern='{"source": ["shop"]}')
+        aio_bus, aio_rule = run(describe())
+        rule = events.describe_rule(Name="orders")
+    for answer in (aio_rule, rule):
+        del answer["ResponseMetadata"]
+    assert aio_rule == rule
+    assert aio_bus["CreationTime"] == moment
+
+
+def test_aio_scheduled_rule_fires_as_the_clock_advances() -> None:
+    async def schedule() -> None:
+        async with aio_client() as client:
+            await client.put_rule(Name="tick", ScheduleExpression="rate(5 minutes)")
+            await client.put_targets(Rule="tick", Targets=[{"Id": "q", "Arn": QUEUE}])
+
+    with mock_events() as m:
+        m.clock.freeze()
+        run(schedule())
+        m.clock.advance(minutes=15)
+    assert [d.json()["detail-type"] for d in m.deliveries()] == ["Scheduled Event"] * 3
+
+
+def test_aio_access_key_of_12_digits_is_the_account() -> None:
+    async def put() -> None:
+        async with aio_client(aws_access_key_id="111122223333", aws_secret_access_key="x") as client:
+            await client.put_events(Entries=[ENTRY])
+
+    with mock_events() as m:
+        run(put())
+    assert m.events()[0]["account"] == "111122223333"
+
+
+def test_aio_region_of_the_client_is_the_region_served() -> None:
+    async def buses() -> dict[str, Any]:
+        async with aio_client(region="eu-west-1") as client:
+            return await client.list_event_buses()
+
+    with mock_events():
+        answer = run(buses())
+    assert answer["EventBuses"][0]["Arn"] == "arn:aws:events:eu-west-1:123456789012:event-bus/default"
+
+
+@mock_events
+async def _decorated_async_test() -> int:
+    async with aioboto3.Session(**KEYS).client("events", region_name="us-east-1") as client:
+        await client.put_events(Entries=[ENTRY])
+    return len(current_mock().events())
+
+
+def test_decorated_async_function_is_served_and_finds_its_mock() -> None:
+    assert run(_decorated_async_test()) == 1
+
+
+def test_nothing_of_ours_is_left_in_aiobotocore_after_stop(sockets_refused: list[str]) -> None:
+    async def scenario() -> None:
+        config = AioConfig(retries={"max_attempts": 1})
+        async with aio_client(config=config, **KEYS) as client:
+            emitter = client.meta.events._emitter  # behind botocore's EventAliaser
+            event = "before-call.eventbridge.ListRules"
+            with mock_events():
+                await client.list_rules()
+                assert any(h.__module__ == "mock_events.interceptor" for h in emitter._handlers.prefix_search(event))
+            assert not isinstance(
+                aiobotocore.client.AioBaseClient.__dict__["_make_api_call"], wrapt.FunctionWrapper
+            )
+            handlers = emitter._handlers.prefix_search(event)
+            assert not any(getattr(h, "__module__", "").startswith("mock_events") for h in handlers)
+            # Unmocked, the request goes for the network (which the guard refuses).
+            with pytest.raises(Exception):
+                await client.list_rules()
+
+    run(scenario())
+    assert sockets_refused, "the unmocked call should have tried the network"
+
+
+def test_aiobotocore_imported_while_a_mock_is_active_is_served(tmp_path: Path) -> None:
+    script = """
+import asyncio, socket, sys
+def refuse(*a, **k):
+    raise OSError("network used")
+socket.getaddrinfo = socket.create_connection = refuse
+from mock_events import mock_events
+assert "aiobotocore" not in sys.modules
+with mock_events() as m:
+    import aiobotocore.session
+    async def put():
+        session = aiobotocore.session.get_session()
+        async with session.create_client(
+            "events", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
+        ) as client:
+            await client.put_events(Entries=[{"Source": "s", "DetailType": "d", "Detail": "{}"}])
+    asyncio.run(put())
+    assert len(m.events()) == 1
+import aiobotocore.client, wrapt
+wrapper = aiobotocore.client.AioBaseClient.__dict__["_make_api_call"]
+assert not isinstance(wrapper, wrapt.FunctionWrapper)
+assert not any(type(f).__module__.startswith("mock_events") for f in sys.meta_path)
+print("served")
+"""
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "served"
