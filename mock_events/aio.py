@@ -139,6 +139,23 @@ class AioDeferredCredentials(botocore.credentials.Credentials):
         loaded = await self._load()
         return None if loaded is None else await loaded.get_frozen_credentials()
 
+    async def _loaded_value(self, name: str) -> Any:
+        loaded = await self._load()
+        return None if loaded is None else getattr(loaded, name, None)
+
+    # aiobotocore's asynchronous getters (an endpoint ruleset's AccountId reads get_account_id).
+    async def get_access_key(self) -> Any:
+        return await self._loaded_value("access_key")
+
+    async def get_secret_key(self) -> Any:
+        return await self._loaded_value("secret_key")
+
+    async def get_token(self) -> Any:
+        return await self._loaded_value("token")
+
+    async def get_account_id(self) -> Any:
+        return await self._loaded_value("account_id")
+
     def _stored(self, name: str) -> Any:
         loaded = self._loaded
         return None if loaded is _UNLOADED else getattr(loaded, name, None)

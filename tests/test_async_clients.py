@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -30,23 +28,7 @@ ENTRY = {"Source": "shop", "DetailType": "OrderPlaced", "Detail": '{"id": 7}'}
 KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
-@pytest.fixture(autouse=True)
-def sockets_refused(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every connection or DNS look-up is refused and recorded: nothing may reach the network."""
-    attempts: list[str] = []
-
-    def refuse(what: str) -> Any:
-        def guard(*args: Any, **kwargs: Any) -> Any:
-            attempts.append(what)
-            raise OSError(f"network used under the guard: {what}")
-
-        return guard
-
-    for name in ("create_connection", "getaddrinfo", "gethostbyname"):
-        monkeypatch.setattr(socket, name, refuse(name))
-    monkeypatch.setattr(socket.socket, "connect", refuse("connect"))
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse("connect_ex"))
-    yield attempts
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 def aio_client(region: str = "us-east-1", **keys: Any) -> Any:
@@ -62,7 +44,7 @@ async def route_orders(client: Any) -> None:
     await client.put_targets(Rule="orders", Targets=[{"Id": "q", "Arn": QUEUE}])
 
 
-def test_aiobotocore_put_events_is_delivered_not_sent(sockets_refused: list[str]) -> None:
+def test_aiobotocore_put_events_is_delivered_not_sent(no_network: list[str]) -> None:
     async def scenario() -> dict[str, Any]:
         async with aio_client() as client:
             await route_orders(client)
@@ -74,10 +56,10 @@ def test_aiobotocore_put_events_is_delivered_not_sent(sockets_refused: list[str]
     [delivery] = m.deliveries(QUEUE)
     assert delivery.event["id"] == answer["Entries"][0]["EventId"]
     assert delivery.json()["detail"] == {"id": 7}
-    assert sockets_refused == []
+    assert no_network == []
 
 
-def test_aiobotocore_client_created_before_the_mock_is_answered(sockets_refused: list[str]) -> None:
+def test_aiobotocore_client_created_before_the_mock_is_answered(no_network: list[str]) -> None:
     async def scenario() -> list[Any]:
         async with aio_client() as client:
             with mock_events() as m:
@@ -86,10 +68,10 @@ def test_aiobotocore_client_created_before_the_mock_is_answered(sockets_refused:
                 return m.deliveries()
 
     assert len(run(scenario())) == 1
-    assert sockets_refused == []
+    assert no_network == []
 
 
-def test_aioboto3_client_is_answered_with_deliveries_and_callbacks(sockets_refused: list[str]) -> None:
+def test_aioboto3_client_is_answered_with_deliveries_and_callbacks(no_network: list[str]) -> None:
     received: list[Any] = []
 
     async def scenario() -> None:
@@ -102,7 +84,7 @@ def test_aioboto3_client_is_answered_with_deliveries_and_callbacks(sockets_refus
         run(scenario())
     assert [d.json()["source"] for d in received] == ["shop", "shop"]
     assert m.deliveries(QUEUE) == received
-    assert sockets_refused == []
+    assert no_network == []
 
 
 def test_aio_errors_are_botocores_errors() -> None:
@@ -120,7 +102,7 @@ def test_aio_errors_are_botocores_errors() -> None:
     assert aio_error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 
-def test_aio_validation_errors_are_botocores(sockets_refused: list[str]) -> None:
+def test_aio_validation_errors_are_botocores(no_network: list[str]) -> None:
     async def bad_pattern() -> ClientError:
         async with aio_client() as client:
             with pytest.raises(ClientError) as caught:
@@ -197,7 +179,7 @@ def test_decorated_async_function_is_served_and_finds_its_mock() -> None:
     assert run(_decorated_async_test()) == 1
 
 
-def test_nothing_of_ours_is_left_in_aiobotocore_after_stop(sockets_refused: list[str]) -> None:
+def test_nothing_of_ours_is_left_in_aiobotocore_after_stop(no_network: list[str]) -> None:
     async def scenario() -> None:
         config = AioConfig(retries={"max_attempts": 1})
         async with aio_client(config=config, **KEYS) as client:
@@ -216,7 +198,66 @@ def test_nothing_of_ours_is_left_in_aiobotocore_after_stop(sockets_refused: list
                 await client.list_rules()
 
     run(scenario())
-    assert sockets_refused, "the unmocked call should have tried the network"
+    assert no_network, "the unmocked call should have tried the network"
+    no_network.clear()  # the attempt was the point: the guard's teardown check passes
+
+
+def test_aio_client_created_without_a_region_gets_the_mock_region(bare_aws_environment: Any) -> None:
+    async def buses() -> tuple[str, dict[str, Any]]:
+        async with aiobotocore_session.get_session().create_client("events", **KEYS) as client:
+            return client.meta.region_name, await client.list_event_buses()
+
+    with mock_events(region="ap-southeast-2"):
+        region, answer = run(buses())
+    assert region == "ap-southeast-2"
+    assert ":ap-southeast-2:" in answer["EventBuses"][0]["Arn"]
+
+
+def test_aio_client_without_keys_loads_no_credentials_under_the_mock(bare_aws_environment: Any) -> None:
+    """With no keys anywhere, aiobotocore's chain would end at the instance-metadata endpoint."""
+
+    async def put() -> None:
+        async with aiobotocore_session.get_session().create_client("events", region_name="us-east-1") as client:
+            await client.put_events(Entries=[ENTRY])
+            assert client._request_signer._credentials.method == "deferred"
+
+    with mock_events() as m:
+        run(put())
+    assert m.events()[0]["account"] == "123456789012"
+
+
+def test_aio_client_in_defaults_mode_auto_asks_instance_metadata_nothing(bare_aws_environment: Any) -> None:
+    bare_aws_environment.write_config("[default]\ndefaults_mode = auto\n")
+
+    async def put() -> None:
+        async with aio_client() as client:
+            await client.put_events(Entries=[ENTRY])
+
+    with mock_events() as m:
+        run(put())
+    assert len(m.events()) == 1
+
+
+def test_aio_client_created_under_the_mock_loads_its_credentials_when_it_signs_after(
+    bare_aws_environment: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def scenario() -> tuple[str, Any]:
+        session = aiobotocore_session.get_session()
+        with mock_events() as m:
+            client = await session.create_client("events", region_name="us-east-1").__aenter__()
+            monkeypatch.setenv("AWS_ACCESS_KEY_ID", "111122223333")
+            monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+            await client.put_events(Entries=[ENTRY])
+            account = m.events()[0]["account"]
+        try:
+            frozen = await client._request_signer._credentials.get_frozen_credentials()
+        finally:
+            await client.__aexit__(None, None, None)
+        return account, frozen
+
+    account, frozen = run(scenario())
+    assert account == "111122223333"  # the environment's key, at hand without I/O
+    assert (frozen.access_key, frozen.secret_key) == ("111122223333", "secret")
 
 
 def test_aiobotocore_imported_while_a_mock_is_active_is_served(tmp_path: Path) -> None:
