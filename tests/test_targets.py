@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -208,3 +210,9 @@ def test_parameters_of_another_kind_are_refused(events, rule, kind, parameter):
     with pytest.raises(ClientError) as excinfo:
         events.put_targets(Rule=rule, Targets=[target])
     assert error_of(excinfo) == ("ValidationException", f"Parameter {parameter} is not valid for target t.")
+
+
+def test_the_fidelity_page_shows_every_target_kind():
+    page = (Path(__file__).resolve().parent.parent / "docs" / "fidelity.md").read_text()
+    rows = {line.split("|")[1].strip() for line in page.splitlines() if line.startswith("| ")}
+    assert {k.name for k in target_kinds.KINDS} <= rows
