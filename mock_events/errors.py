@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unittest
+
 
 class ServiceError(Exception):
     """An AWS error response: ``code`` becomes ``Error.Code``, ``message`` ``Error.Message``."""
@@ -38,11 +40,15 @@ def bus_not_found(name: str) -> ServiceError:
 def is_test_failure(error: BaseException) -> bool:
     """Whether ``error``, raised by a test's callback, fails the test rather than the target.
 
-    An ``AssertionError``, and every ``BaseException`` that is not an ``Exception`` (pytest's
-    ``fail()``, ``skip()`` and ``xfail()`` outcomes, ``KeyboardInterrupt``, ``SystemExit``), is
-    never taken as a target failure: it propagates out of the call that made the delivery.
+    An ``AssertionError`` (what ``assert`` and unittest's ``fail()`` raise), unittest's
+    ``SkipTest``, and every ``BaseException`` that is not an ``Exception`` (pytest's ``fail()``,
+    ``skip()`` and ``xfail()`` outcomes, ``KeyboardInterrupt``, ``SystemExit``) is never taken
+    as a target failure: it propagates out of the call that made the delivery.
     """
-    return isinstance(error, AssertionError) or not isinstance(error, Exception)
+    return isinstance(error, _TEST_OUTCOMES) or not isinstance(error, Exception)
+
+
+_TEST_OUTCOMES = (AssertionError, unittest.SkipTest)
 
 
 def invalid_arn(arn: str) -> ServiceError:

@@ -340,13 +340,14 @@ class EventsMock:
           ``retried``); the target's RetryPolicy applies (retried at once), then its
           DeadLetterConfig, else the event is ``dropped``. A dead-letter queue's callback that
           raises loses the event (``dropped``, under the queue's ARN).
-        - Raising an ``AssertionError``, or a ``BaseException`` that is not an ``Exception``
-          (pytest's ``fail()``/``skip()``, ``KeyboardInterrupt``): the test failed, not the
-          target. The error propagates unchanged out of the call that made the delivery; the
-          delivery is recorded in ``failures()`` as ``propagated`` (not retried, not
-          dead-lettered); the deliveries that call had not yet made are not made. What the
-          call did before stands: its events were accepted (``events()``, archives, its
-          replay's state). A clock advance stops at the moment of the failing delivery.
+        - Raising an ``AssertionError`` (``assert``, unittest's ``fail()``), unittest's
+          ``SkipTest``, or a ``BaseException`` that is not an ``Exception`` (pytest's
+          ``fail()``/``skip()``, ``KeyboardInterrupt``): the test failed, not the target.
+          The error propagates unchanged out of the call that made the delivery; the delivery
+          is recorded in ``failures()`` as ``propagated`` (not retried, not dead-lettered);
+          the deliveries that call had not yet made are not made. What the call did before
+          stands: its events were accepted (``events()``, archives, its replay's state). A
+          clock advance stops at the moment of the failing delivery.
 
         ``m.reset()`` from a callback: see ``reset``. Callbacks are called synchronously: an ``async def``
         callback is refused with ``TypeError``.

@@ -6,6 +6,7 @@ delivered is not delivered. Any other exception is the target failing: retried, 
 from __future__ import annotations
 
 import json
+import unittest
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -53,6 +54,20 @@ def test_pytest_skip_in_a_callback_skips_through_the_call(events, events_mock):
     route(events, "orders", {"Id": "f", "Arn": FUNCTION})
     events_mock.on_target(FUNCTION, lambda d: pytest.skip("not today"))
     with pytest.raises(pytest.skip.Exception):
+        put(events)
+
+
+def test_unittest_skip_test_in_a_callback_skips_through_the_call(events, events_mock):
+    route(events, "orders", {"Id": "f", "Arn": FUNCTION})
+    events_mock.on_target(FUNCTION, lambda d: unittest.TestCase().skipTest("not today"))
+    with pytest.raises(unittest.SkipTest):
+        put(events)
+
+
+def test_unittest_fail_in_a_callback_fails_the_call(events, events_mock):
+    route(events, "orders", {"Id": "f", "Arn": FUNCTION})
+    events_mock.on_target(FUNCTION, lambda d: unittest.TestCase().fail("wrong order"))
+    with pytest.raises(AssertionError, match="wrong order"):
         put(events)
 
 
