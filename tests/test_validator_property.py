@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from mock_events.errors import ServiceError
 from mock_events.model import (
-    OutputShapeError, _regex, _validator, _Violations, check_output, input_validator, service_model,
+    OutputShapeError, _regex, _validator, _Violations, check_output, input_validator, service_model, validate,
 )
 
 OPERATIONS = sorted(service_model().operation_names)
@@ -145,3 +145,13 @@ def test_a_response_outside_the_output_shape_is_refused() -> None:
 
 def test_a_response_may_hold_what_the_model_forbids_requests_only() -> None:
     check_output("ListTargetsByRule", {"Targets": []})
+
+
+def test_a_refusal_of_the_fast_check_that_the_walk_cannot_explain_is_an_error_not_a_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    node = input_validator("DescribeRule")
+    assert node is not None
+    monkeypatch.setattr(node, "ok", lambda value: False)
+    with pytest.raises(AssertionError, match="fast check refused"):
+        validate("DescribeRule", {"Name": "r"})

@@ -28,7 +28,7 @@ _AUTH_KEYS = {
     "API_KEY": "ApiKeyAuthParameters",
     "OAUTH_CLIENT_CREDENTIALS": "OAuthParameters",
 }
-_SETTLED = {"AUTHORIZING": "AUTHORIZED", "DEAUTHORIZING": "DEAUTHORIZED"}
+_AFTER_PENDING = {"AUTHORIZING": "AUTHORIZED", "DEAUTHORIZING": "DEAUTHORIZED"}
 
 
 @dataclass(eq=False)
@@ -48,13 +48,13 @@ class Connection:
     last_authorized_time: datetime | None = None
     oauth_token: str | None = None
 
-    def settle(self) -> None:
+    def finish_pending_change(self) -> None:
         """Finish an authorization or deauthorization begun by an earlier call."""
-        self.state = _SETTLED.get(self.state, self.state)
+        self.state = _AFTER_PENDING.get(self.state, self.state)
 
     @property
     def authorized(self) -> bool:
-        self.settle()
+        self.finish_pending_change()
         return self.state == "AUTHORIZED"
 
 
@@ -78,7 +78,7 @@ def find(ctx: Context, name: str, *, describing: bool = False) -> Connection:
                 f"Failed to describe the connection(s). Connection '{name}' does not exist."
             )
         raise connection_not_found(name)
-    found.settle()
+    found.finish_pending_change()
     return found
 
 
@@ -92,7 +92,7 @@ def by_arn(backend: Any, arn: str) -> Connection | None:
     found = state.connections.get(name) if state is not None and name else None
     if found is None or found.arn != arn:
         return None
-    found.settle()
+    found.finish_pending_change()
     return found
 
 
@@ -189,7 +189,7 @@ def _summary(connection: Connection, *, created: bool = False) -> dict[str, Any]
 def _authorize(connection: Connection, now: datetime, ids: Ids) -> None:
     oauth = connection.authorization_type == "OAUTH_CLIENT_CREDENTIALS"
     connection.state = "AUTHORIZING" if oauth else "AUTHORIZED"
-    # The token the mock's token endpoint grants once the authorization settles.
+    # The token the mock's token endpoint grants once the authorization is finished.
     connection.oauth_token = f"mock-events-token-{ids.uuid().replace('-', '')}" if oauth else None
     connection.last_authorized_time = now
 
@@ -302,7 +302,7 @@ def list_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     wanted = params.get("ConnectionState")
     items = []
     for connection in ctx.state.connections.values():
-        connection.settle()
+        connection.finish_pending_change()
         if connection.name.startswith(prefix) and wanted in (None, connection.state):
             items.append(connection)
     chunk, token = pagination.page(items, params, key=lambda c: c.name)

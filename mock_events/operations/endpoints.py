@@ -27,7 +27,7 @@ from ..ids import Ids
 from ..resources import EventBus
 from ..service import Context, operation
 
-_SETTLED = {"CREATING": "ACTIVE", "UPDATING": "ACTIVE"}
+_AFTER_PENDING = {"CREATING": "ACTIVE", "UPDATING": "ACTIVE"}
 
 
 @dataclass(eq=False)
@@ -49,9 +49,9 @@ class Endpoint:
     def url(self) -> str:
         return f"https://{self.endpoint_id}.endpoint.events.amazonaws.com"
 
-    def settle(self) -> None:
+    def finish_pending_change(self) -> None:
         """Finish the creation or update begun by an earlier call."""
-        self.state = _SETTLED.get(self.state, self.state)
+        self.state = _AFTER_PENDING.get(self.state, self.state)
 
 
 def _not_found(name: str) -> ServiceError:
@@ -89,7 +89,7 @@ def _find(ctx: Context, name: str, home_region: str | None = None) -> tuple[dict
     found = state.endpoints.get(name)
     if found is None:
         raise _not_found(name)
-    found.settle()
+    found.finish_pending_change()
     return state.endpoints, found
 
 
@@ -187,7 +187,7 @@ def list_endpoints(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     prefix = params.get("NamePrefix", "")
     items = [e for e in state.endpoints.values() if e.name.startswith(prefix)]
     for endpoint in items:
-        endpoint.settle()
+        endpoint.finish_pending_change()
     chunk, token = pagination.page(items, params, key=lambda e: e.name, limit_key="MaxResults")
     return pagination.with_token({"Endpoints": [_describe(e, full=True) for e in chunk]}, token)
 
@@ -199,7 +199,7 @@ def find_by_id(ctx: Context, endpoint_id: str) -> Endpoint | None:
             continue
         for endpoint in state.endpoints.values():
             if endpoint.endpoint_id == endpoint_id:
-                endpoint.settle()
+                endpoint.finish_pending_change()
                 return endpoint
     return None
 
