@@ -6,25 +6,35 @@ from hypothesis import strategies as st
 from mock_events.patterns import PatternError, RuleIndex, compile
 
 KEYS = ["source", "detail-type", "a", "b"]
-STRINGS = ["x", "y", "xy", "Xy", "", "10.0.0.1"]
-NUMBERS = [0, 1, 2, 2.0, 2.5, -1]
+STRINGS = ["x", "y", "xy", "Xy", "yx", "xyx", "", "10.0.0.1", "10.0.0.01", "10.0.1.7", "::1", "0:0::1", "fe80::1"]
+NUMBERS = [0, 1, 2, 2.0, 2.5, -1, -0.0, 5e9, 6e9, 1e-7]
 
 scalars = st.one_of(
     st.sampled_from(STRINGS), st.sampled_from(NUMBERS), st.booleans(), st.none())
+affixes = st.sampled_from(["x", "y", "X", "xy", "", "10.", "::"])
+wildcards = st.sampled_from(["x*", "*y", "*", "x*y", "*x*", "*y*x", "x*x*", "", "xy", "10.*.7", "\\*", "*:*"])
+comparisons = st.sampled_from(["<", "<=", "=", ">", ">="])
 
 operators = st.one_of(
     scalars,
-    st.builds(lambda s: {"prefix": s}, st.sampled_from(STRINGS)),
-    st.builds(lambda s: {"suffix": s}, st.sampled_from(STRINGS)),
-    st.builds(lambda s: {"prefix": {"equals-ignore-case": s}}, st.sampled_from(STRINGS)),
+    st.builds(lambda s: {"prefix": s}, affixes),
+    st.builds(lambda s: {"suffix": s}, affixes),
+    st.builds(lambda s: {"prefix": {"equals-ignore-case": s}}, affixes),
+    st.builds(lambda s: {"suffix": {"equals-ignore-case": s}}, affixes),
     st.builds(lambda s: {"equals-ignore-case": s}, st.sampled_from(STRINGS)),
-    st.builds(lambda s: {"wildcard": s}, st.sampled_from(["x*", "*y", "*", "x*y"])),
-    st.builds(lambda s: {"anything-but": s}, st.sampled_from(STRINGS[:4] + [1, 2])),
-    st.builds(lambda s: {"anything-but": {"prefix": s}}, st.sampled_from(["x", "y"])),
+    st.builds(lambda s: {"wildcard": s}, wildcards),
+    st.builds(lambda s: {"anything-but": s}, st.sampled_from(STRINGS[:5] + [1, 2, -0.0])),
+    st.builds(lambda s: {"anything-but": s}, st.lists(st.sampled_from(STRINGS[:5]), min_size=1, max_size=3)),
+    st.builds(lambda s: {"anything-but": s}, st.lists(st.sampled_from(NUMBERS[:6]), min_size=1, max_size=3)),
+    st.builds(lambda s: {"anything-but": {"prefix": s}}, st.sampled_from(["x", "y", "10."])),
+    st.builds(lambda s: {"anything-but": {"suffix": s}}, st.sampled_from(["x", "y"])),
+    st.builds(lambda s: {"anything-but": {"equals-ignore-case": s}}, st.sampled_from(["x", "XY", ["x", "Y"]])),
+    st.builds(lambda s: {"anything-but": {"wildcard": s}}, st.sampled_from(["x*", "*y", ["*x*", "y"]])),
     st.builds(lambda b: {"exists": b}, st.booleans()),
-    st.builds(lambda n: {"numeric": [">", n]}, st.sampled_from(NUMBERS)),
-    st.builds(lambda lo, hi: {"numeric": [">=", lo, "<", hi]}, st.just(0), st.sampled_from([1, 2, 3])),
-    st.just({"cidr": "10.0.0.0/24"}),
+    st.builds(lambda op, n: {"numeric": [op, n]}, comparisons, st.sampled_from(NUMBERS[:8])),
+    st.builds(lambda lo, hi: {"numeric": [">=", lo, "<", hi]}, st.sampled_from([-1, 0, 0.5]), st.sampled_from([1, 2, 3])),
+    st.builds(lambda lo, hi: {"numeric": [">", lo, "<=", hi]}, st.sampled_from([-1, 0]), st.sampled_from([2, 2.5])),
+    st.builds(lambda c: {"cidr": c}, st.sampled_from(["10.0.0.0/24", "10.0.0.0/8", "10.0.1.7/31", "::/0", "fe80::/10"])),
 )
 
 leaf_lists = st.lists(operators, min_size=1, max_size=3)
@@ -64,14 +74,35 @@ def _compiled(candidates):
     return out
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(patterns, min_size=1, max_size=40), st.lists(events, min_size=1, max_size=5))
-def test_rule_index_returns_exactly_the_matching_patterns(pattern_list, event_list):
+def _fields(pattern):
+    fields = {}
+    for key, value in pattern.items():
+        if key == "$or":
+            for side in value:
+                fields.update(_fields(side))
+        elif isinstance(value, dict):
+            fields[key] = st.fixed_dictionaries({}, optional=_fields(value))
+        else:
+            fields[key] = st.one_of(scalars, st.lists(scalars, min_size=1, max_size=3))
+    return fields
+
+
+def _shaped(pattern):
+    """Events with a pattern's fields (each $or side's too), each present or not, holding values its
+    operators talk about: far likelier to match, or to miss narrowly, than events drawn blind."""
+    return st.fixed_dictionaries({}, optional=_fields(pattern))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(patterns, min_size=5, max_size=40), st.data())
+def test_rule_index_returns_exactly_the_matching_patterns(pattern_list, data):
     compiled = _compiled(pattern_list)
     index = RuleIndex()
     for i, p in enumerate(compiled):
         index.add(i, p)
-    for event in event_list:
+    for _ in range(5):
+        shape = data.draw(st.sampled_from(pattern_list))
+        event = data.draw(st.one_of(_shaped(shape), events))
         expected = {i for i, p in enumerate(compiled) if p.matches(event)}
         assert index.match(event) == expected
 

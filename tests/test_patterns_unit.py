@@ -620,3 +620,42 @@ def test_rule_index_numbers_and_literals():
     assert index.match({"n": True}) == {"t"}
     assert index.match({"n": 1}) == set()
     assert index.match({"n": None}) == {"z"}
+
+
+def test_rule_index_keeps_a_branch_that_one_anything_but_excludes_and_another_admits():
+    index = RuleIndex()
+    index.add("r", compile('{"b": [{"anything-but": ["Xy"]}, {"anything-but": {"equals-ignore-case": ["x"]}}]}'))
+    assert index.match({"b": "Xy"}) == {"r"}
+    assert index.match({"b": "x"}) == {"r"}
+
+
+def test_rule_index_finds_rules_by_every_operator_without_a_shared_exact_value():
+    index = RuleIndex()
+    rules = {
+        "suffix": {"f": [{"suffix": ".png"}]},
+        "wildcard": {"f": [{"wildcard": "img/*/x*.png"}]},
+        "middle": {"f": [{"wildcard": "*/x*"}]},
+        "ignore-case": {"f": [{"equals-ignore-case": "IMG/A/X1.PNG"}]},
+        "prefix-ignore-case": {"f": [{"prefix": {"equals-ignore-case": "IMG/"}}]},
+        "range": {"n": [{"numeric": [">", 0, "<=", 5]}]},
+        "cidr": {"ip": [{"cidr": "10.0.0.0/8"}]},
+        "ip": {"ip": ["10.1.2.3"]},
+        "absent": {"g": [{"exists": False}]},
+        "anything-but": {"f": [{"anything-but": ["other"]}]},
+    }
+    for name, pattern in rules.items():
+        index.add(name, compile(pattern))
+    assert index.match({"f": "img/a/x1.png", "n": 5, "ip": "10.1.2.3"}) == set(rules)
+    assert index.match({"f": "other", "n": 0, "ip": "11.0.0.1", "g": 1}) == set()
+
+
+def test_rule_index_agrees_with_every_corpus_pattern_at_once():
+    cases = [c for c in _load("event_patterns.json") if "result" in c["expected"]]
+    index = RuleIndex()
+    patterns = {}
+    for i, case in enumerate(cases):
+        patterns[i] = compile(case["pattern"])
+        index.add(i, patterns[i])
+    for case in cases:
+        event = validate_test_event(case["event"])
+        assert index.match(event) == {i for i, p in patterns.items() if p.matches(event)}

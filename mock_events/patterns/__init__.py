@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any
 
 from .. import jsontext
 
 from ._compiler import _TOO_MANY_COMBINATIONS, MAX_COMBINATIONS, WILDCARD_COMPLEXITY_LIMIT, _Compiler, _Field, \
-    _leaf_key, _wildcard_complexity
+    _wildcard_complexity
+from ._event import flatten
 from ._explain import BranchExplanation, Explanation, FieldExplanation, explain as _explain
+from ._index import RuleIndex
 from ._reader import _Barf
 
 __all__ = [
@@ -43,40 +45,6 @@ class PatternError(Exception):
 
 
 
-# --------------------------------------------------------------------------------------------
-# Events are flattened once: dotted path (arrays transparent) -> list of leaf values.
-
-def _flatten(event: Any) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {}
-    if not isinstance(event, dict):
-        return out
-    stack: list[tuple[str, Any]] = [("", event)]
-    while stack:
-        prefix, node = stack.pop()
-        if isinstance(node, dict):
-            for k, v in node.items():
-                path = f"{prefix}.{k}" if prefix else k
-                if isinstance(v, (dict, list)):
-                    stack.append((path, v))
-                else:
-                    bucket = out.get(path)
-                    if bucket is None:
-                        out[path] = [v]
-                    else:
-                        bucket.append(v)
-        else:
-            for v in node:
-                if isinstance(v, (dict, list)):
-                    stack.append((prefix, v))
-                else:
-                    bucket = out.get(prefix)
-                    if bucket is None:
-                        out[prefix] = [v]
-                    else:
-                        bucket.append(v)
-    return out
-
-
 class Pattern:
     """A compiled event pattern."""
 
@@ -91,7 +59,7 @@ class Pattern:
         )
 
     def matches(self, event: dict) -> bool:
-        return self._matches_flat(_flatten(event))
+        return self._matches_flat(flatten(event))
 
     def _matches_flat(self, flat: dict[str, list[Any]]) -> bool:
         get = flat.get
@@ -178,90 +146,3 @@ def validate_test_event(event_text: str) -> dict:
     if missing:
         raise ValueError(f"Event lacks {', '.join(missing)}")
     return event
-
-
-# --------------------------------------------------------------------------------------------
-
-class RuleIndex:
-    """All patterns of one bus, compiled into an index so that matching one event costs far less than
-    scanning every rule."""
-
-    def __init__(self) -> None:
-        self._patterns: dict[Hashable, Pattern] = {}
-        # path -> index key of a leaf value -> keys of patterns with a branch requiring it
-        self._index: dict[str, dict[Hashable, set[Hashable]]] = {}
-        self._placed: dict[Hashable, list[tuple[str, Hashable]]] = {}
-        self._always: set[Hashable] = set()
-
-    def __len__(self) -> int:
-        return len(self._patterns)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._patterns
-
-    def add(self, key: Hashable, pattern: Pattern) -> None:
-        if key in self._patterns:
-            self.remove(key)
-        self._patterns[key] = pattern
-        placements: list[tuple[str, Hashable]] = []
-        for branch in pattern._fields:
-            choice = self._choose(branch)
-            if choice is None:
-                for path, value in placements:
-                    self._unplace(key, path, value)
-                self._always.add(key)
-                return
-            path, values = choice
-            for value in values:
-                self._index.setdefault(path, {}).setdefault(value, set()).add(key)
-                placements.append((path, value))
-        self._placed[key] = placements
-
-    def _choose(self, branch: dict[str, _Field]) -> tuple[str, list[Hashable]] | None:
-        best: tuple[int, str, list[Hashable]] | None = None
-        for path, field in branch.items():
-            keys = field.exact_keys()
-            if not keys:
-                continue
-            table = self._index.get(path, {})
-            cost = sum(len(table.get(k, ())) + 1 for k in keys)
-            if best is None or cost < best[0]:
-                best = (cost, path, keys)
-        return None if best is None else (best[1], best[2])
-
-    def _unplace(self, key: Hashable, path: str, value: Hashable) -> None:
-        table = self._index.get(path)
-        if table is None:
-            return
-        bucket = table.get(value)
-        if bucket is None:
-            return
-        bucket.discard(key)
-        if not bucket:
-            del table[value]
-            if not table:
-                del self._index[path]
-
-    def remove(self, key: Hashable) -> None:
-        if self._patterns.pop(key, None) is None:
-            return
-        self._always.discard(key)
-        for path, value in self._placed.pop(key, ()):
-            self._unplace(key, path, value)
-
-    def match(self, event: dict) -> set[Hashable]:
-        if not self._patterns:
-            return set()
-        flat = _flatten(event)
-        candidates = set(self._always)
-        for path, table in self._index.items():
-            values = flat.get(path)
-            if not values:
-                continue
-            for v in values:
-                k = _leaf_key(v)
-                hit = table.get(k) if k is not None else None
-                if hit:
-                    candidates |= hit
-        patterns = self._patterns
-        return {k for k in candidates if patterns[k]._matches_flat(flat)}

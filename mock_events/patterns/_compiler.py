@@ -153,28 +153,23 @@ class _Field:
     """The ORed alternatives of one path in one branch."""
 
     __slots__ = ("strs", "nums", "lits", "leaf", "exists_true", "exists_false", "wildcards",
-                 "ip_strs", "count", "spec")
+                 "ip_strs", "count", "spec", "operators")
 
     def __init__(self) -> None:
         self.strs: set[str] = set()
         self.nums: set[int | float] = set()
         self.lits: list[Any] = []  # True / False / None
         self.leaf: list[_Leaf] = []
+        # What each leaf test needs of a value, for the rule index: ("prefix", text),
+        # ("suffix", text), ("prefix", text, "lower"), ("suffix", text, "lower"), ("lower", text),
+        # ("wildcard", Wildcard), ("numeric", _Numeric), ("cidr", network), ("anything-but", kind, values).
+        self.operators: list[tuple[Any, ...]] = []
         self.exists_true = False
         self.exists_false = False
         self.wildcards: list[str] = []
         self.ip_strs: list[Any] = []
         self.count = 0
         self.spec: list[Any] = []
-
-    def exact_keys(self) -> list[Hashable] | None:
-        """Index keys when this field is a pure exact-value match, else None."""
-        if self.leaf or self.exists_true or self.exists_false or self.ip_strs:
-            return None
-        keys: list[Hashable] = list(self.strs)
-        keys.extend(_num_key(n) for n in self.nums)
-        keys.extend(_lit_key(v) for v in self.lits)
-        return keys
 
     def finish(self) -> Callable[[list[Any] | None], bool]:
         strs = frozenset(self.strs)
@@ -347,6 +342,7 @@ class _Compiler:
                 field.leaf.append(lambda v, p=text: v.__class__ is str and v.startswith(p))
             else:
                 field.leaf.append(lambda v, p=text: v.__class__ is str and v.endswith(p))
+            field.operators.append((op, text))
             field.spec.append({op: text})
         elif op == "equals-ignore-case":
             if r.next() != _STR:
@@ -354,6 +350,7 @@ class _Compiler:
             low = r.text().lower()
             self.end_object()
             field.leaf.append(lambda v, p=low: v.__class__ is str and lowered(v) == p)
+            field.operators.append(("lower", low))
             field.spec.append({op: low})
         elif op == "wildcard":
             if r.next() != _STR:
@@ -361,7 +358,9 @@ class _Compiler:
             text = r.text()
             _check_wildcard(r, text)
             self.end_object()
-            field.leaf.append(Wildcard(text))
+            wildcard = Wildcard(text)
+            field.leaf.append(wildcard)
+            field.operators.append(("wildcard", wildcard))
             field.wildcards.append(text)
             field.spec.append({op: text})
         elif op == "numeric":
@@ -371,6 +370,7 @@ class _Compiler:
             if r.next() != _END_OBJ:
                 raise r.error("Too many elements in numeric expression")
             field.leaf.append(rng)
+            field.operators.append(("numeric", rng))
             field.spec.append({op: (rng.lo, rng.lo_open, rng.hi, rng.hi_open)})
         elif op == "anything-but":
             self.anything_but(field)
@@ -397,6 +397,7 @@ class _Compiler:
                 return a is not None and a.version == net.version and a in net
 
             field.leaf.append(in_net)
+            field.operators.append(("cidr", net))
             field.spec.append({op: str(net)})
         else:
             raise r.error(f"Unrecognized match type {op}")
@@ -421,6 +422,7 @@ class _Compiler:
             field.leaf.append(lambda v, p=low: v.__class__ is str and lowered(v).startswith(p))
         else:
             field.leaf.append(lambda v, p=low: v.__class__ is str and lowered(v).endswith(p))
+        field.operators.append((op, low, "lower"))
         field.spec.append({op: {"equals-ignore-case": low}})
 
     def numeric(self) -> _Numeric:
@@ -493,6 +495,7 @@ class _Compiler:
         if kind and r.next() != _END_OBJ:
             raise r.error("Too many elements in numeric expression")
         field.leaf.append(_anything_but(kind, values))
+        field.operators.append(("anything-but", kind, tuple(values)))
         field.spec.append({"anything-but": {kind or "values": sorted(map(repr, values))}})
 
     def anything_but_single(self, kind: str, tok: str) -> list[Any]:

@@ -1,0 +1,514 @@
+"""The rules of one bus compiled into one matching structure, so that matching an event costs what the
+event's fields cost, not what the number of rules costs (as aws/event-ruler's machine does).
+
+Each branch of a pattern (one side of its ``$or``s) is filed under one of its fields, the one likely
+to let through the fewest events, and under every alternative of that field: an event that matches
+the branch matches that field, so it reaches the branch through one of the alternatives. Each
+alternative goes into the structure of its operator on the field's path:
+
+- exact strings, numbers, literals, ``equals-ignore-case``: hash tables;
+- ``prefix``, ``suffix`` (and their ignore-case forms), wildcards with a literal start or end: hash
+  tables per literal length, probed with the value's slices of those lengths;
+- ``numeric`` ranges: a base-16 segment tree over floats' order-preserving 64-bit keys; ``cidr``
+  and exact IP addresses: networks by mask length;
+- ``anything-but`` strings: every such branch of the path minus those excluding the value;
+- ``exists`` true (and what only needs a value at the path): by path; ``exists`` false: by absent path.
+
+What the structures return are candidates: each is then checked against its whole branch, so the
+index returns exactly the rules whose patterns match, and a structure may return more than it must
+(never less).
+"""
+
+from __future__ import annotations
+
+import bisect
+import ipaddress
+import struct
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any, Callable
+
+from ._compiler import _comparable, _Field, _ip, _leaf_key, _lit_key, _num_key, _Numeric, lowered
+from ._event import flatten
+from ._wildcard import Wildcard
+
+if TYPE_CHECKING:
+    from . import Pattern
+
+_Test = Callable[[list[Any] | None], bool]
+
+
+class _Branch:
+    """One branch of one rule's pattern: the rule's key and the branch's field tests."""
+
+    __slots__ = ("key", "tests")
+
+    def __init__(self, key: Hashable, tests: tuple[tuple[str, _Test], ...]) -> None:
+        self.key = key
+        self.tests = tests
+
+
+class _Affixes:
+    """Literal prefixes (or suffixes) of one path: text -> branches, probed once per distinct length."""
+
+    __slots__ = ("by_text", "lengths", "_per_length")
+
+    def __init__(self) -> None:
+        self.by_text: dict[str, set[_Branch]] = {}
+        self.lengths: list[int] = []
+        self._per_length: dict[int, int] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.by_text)
+
+    def add(self, text: str, branch: _Branch) -> None:
+        bucket = self.by_text.get(text)
+        if bucket is None:
+            self.by_text[text] = bucket = set()
+            n = len(text)
+            count = self._per_length.get(n, 0)
+            if not count:
+                bisect.insort(self.lengths, n)
+            self._per_length[n] = count + 1
+        bucket.add(branch)
+
+    def discard(self, text: str, branch: _Branch) -> None:
+        bucket = self.by_text.get(text)
+        if bucket is None:
+            return
+        bucket.discard(branch)
+        if not bucket:
+            del self.by_text[text]
+            n = len(text)
+            count = self._per_length[n] - 1
+            if count:
+                self._per_length[n] = count
+            else:
+                del self._per_length[n]
+                self.lengths.remove(n)
+
+    def size(self, text: str) -> int:
+        return len(self.by_text.get(text, ()))
+
+    def prefixes_of(self, value: str, out: set[_Branch]) -> None:
+        get, n = self.by_text.get, len(value)
+        for length in self.lengths:
+            if length > n:
+                break
+            hit = get(value[:length])
+            if hit:
+                out |= hit
+
+    def suffixes_of(self, value: str, out: set[_Branch]) -> None:
+        get, n = self.by_text.get, len(value)
+        for length in self.lengths:
+            if length > n:
+                break
+            hit = get(value[n - length:])
+            if hit:
+                out |= hit
+
+
+def _float_key(x: float) -> int:
+    """An unsigned 64-bit key whose order is the order of the floats (-0.0 taken as 0.0)."""
+    (bits,) = struct.unpack(">Q", struct.pack(">d", x + 0.0))
+    return (~bits) & 0xFFFF_FFFF_FFFF_FFFF if bits >> 63 else bits | 1 << 63
+
+
+_LEVELS = 17  # base-16 digits of a 64-bit key, and the root
+
+
+def _blocks(lo: int, hi: int) -> list[tuple[int, int]]:
+    """The aligned base-16 blocks (level, key >> 4*level) that exactly cover keys lo..hi."""
+    out: list[tuple[int, int]] = []
+    level = 0
+    while lo <= hi:
+        while lo <= hi and lo & 15:
+            out.append((level, lo))
+            lo += 1
+        while lo <= hi and hi & 15 != 15:
+            out.append((level, hi))
+            hi -= 1
+        if lo > hi:
+            break
+        lo >>= 4
+        hi >>= 4
+        level += 1
+    return out
+
+
+class _Ranges:
+    """Numeric ranges of one path, closed at both ends (open ends are left to the branch check)."""
+
+    __slots__ = ("levels", "_blocks")
+
+    def __init__(self) -> None:
+        self.levels: list[dict[int, set[_Branch]]] = [{} for _ in range(_LEVELS)]
+        self._blocks: dict[tuple[float, float], list[tuple[int, int]]] = {}
+
+    def __bool__(self) -> bool:
+        return any(self.levels)
+
+    def _cover(self, rng: _Numeric) -> list[tuple[int, int]]:
+        span = (rng.lo, rng.hi)
+        blocks = self._blocks.get(span)
+        if blocks is None:
+            blocks = _blocks(_float_key(rng.lo), _float_key(rng.hi))
+            if len(self._blocks) < 4096:
+                self._blocks[span] = blocks
+        return blocks
+
+    def add(self, rng: _Numeric, branch: _Branch) -> None:
+        levels = self.levels
+        for level, block in self._cover(rng):
+            levels[level].setdefault(block, set()).add(branch)
+
+    def discard(self, rng: _Numeric, branch: _Branch) -> None:
+        levels = self.levels
+        for level, block in self._cover(rng):
+            bucket = levels[level].get(block)
+            if bucket is not None:
+                bucket.discard(branch)
+                if not bucket:
+                    del levels[level][block]
+
+    def containing(self, value: float, out: set[_Branch]) -> None:
+        key = _float_key(value)
+        for level in self.levels:
+            if level:
+                hit = level.get(key)
+                if hit:
+                    out |= hit
+            key >>= 4
+
+
+_Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+_Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class _Networks:
+    """CIDR blocks and exact addresses of one path: (version, mask length) -> network bits -> branches."""
+
+    __slots__ = ("by_mask",)
+
+    def __init__(self) -> None:
+        self.by_mask: dict[tuple[int, int], dict[int, set[_Branch]]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.by_mask)
+
+    @staticmethod
+    def _place(net: _Network) -> tuple[tuple[int, int], int]:
+        return (net.version, net.prefixlen), int(net.network_address) >> (net.max_prefixlen - net.prefixlen)
+
+    def add(self, net: _Network, branch: _Branch) -> None:
+        mask, bits = self._place(net)
+        self.by_mask.setdefault(mask, {}).setdefault(bits, set()).add(branch)
+
+    def discard(self, net: _Network, branch: _Branch) -> None:
+        mask, bits = self._place(net)
+        table = self.by_mask.get(mask)
+        bucket = table.get(bits) if table is not None else None
+        if bucket is None:
+            return
+        bucket.discard(branch)
+        if not bucket:
+            del table[bits]  # type: ignore[union-attr]
+            if not table:
+                del self.by_mask[mask]
+
+    def size(self, net: _Network) -> int:
+        mask, bits = self._place(net)
+        return len(self.by_mask.get(mask, {}).get(bits, ()))
+
+    def containing(self, addr: _Address, out: set[_Branch]) -> None:
+        n, version, width = int(addr), addr.version, addr.max_prefixlen
+        for (v, length), table in self.by_mask.items():
+            if v == version:
+                hit = table.get(n >> (width - length))
+                if hit:
+                    out |= hit
+
+
+def _bucket_add(table: dict[Any, set[_Branch]], key: Any, branch: _Branch) -> None:
+    bucket = table.get(key)
+    if bucket is None:
+        table[key] = {branch}
+    else:
+        bucket.add(branch)
+
+
+def _bucket_discard(table: dict[Any, set[_Branch]], key: Any, branch: _Branch) -> None:
+    bucket = table.get(key)
+    if bucket is not None:
+        bucket.discard(branch)
+        if not bucket:
+            del table[key]
+
+
+# What an alternative of a field needs of the event, as filed: (structure, key) pairs of _Path.
+_Alternative = tuple[str, Any]
+
+# Roughly how many events of a stream an alternative lets through, relative to an exact value.
+_WEIGHT = {"exact": 1, "lower": 1, "ip": 1, "prefix": 2, "suffix": 2, "prefix_lower": 2,
+           "suffix_lower": 2, "ranges": 4, "networks": 4, "contains": 8, "anything_but": 16,
+           "present": 16, "absent": 24}
+
+
+class _Path:
+    """Every alternative filed under one path."""
+
+    __slots__ = ("exact", "lower", "prefix", "suffix", "prefix_lower", "suffix_lower", "contains",
+                 "ranges", "networks", "anything_but", "excluded", "present", "size")
+
+    def __init__(self) -> None:
+        self.exact: dict[Hashable, set[_Branch]] = {}
+        self.lower: dict[str, set[_Branch]] = {}
+        self.prefix = _Affixes()
+        self.suffix = _Affixes()
+        self.prefix_lower = _Affixes()
+        self.suffix_lower = _Affixes()
+        self.contains: dict[str, set[_Branch]] = {}
+        self.ranges = _Ranges()
+        self.networks = _Networks()
+        self.anything_but: set[_Branch] = set()
+        self.excluded: dict[str, set[_Branch]] = {}  # anything-but string -> branches excluding it
+        self.present: set[_Branch] = set()
+        self.size = 0
+
+    def bucket_size(self, alt: _Alternative) -> int:
+        kind, key = alt
+        if kind in ("exact", "lower", "contains"):
+            return len(getattr(self, kind).get(key, ()))
+        if kind in ("prefix", "suffix", "prefix_lower", "suffix_lower"):
+            return getattr(self, kind).size(key)
+        if kind == "networks":
+            return self.networks.size(key)
+        if kind == "anything_but":
+            return len(self.anything_but)
+        if kind == "present":
+            return len(self.present)
+        return self.size  # ranges: no cheap count, so the path's whole load
+
+    def add(self, alt: _Alternative, branch: _Branch) -> None:
+        kind, key = alt
+        self.size += 1
+        if kind in ("exact", "lower", "contains"):
+            _bucket_add(getattr(self, kind), key, branch)
+        elif kind == "anything_but":
+            self.anything_but.add(branch)
+            for text in key:
+                _bucket_add(self.excluded, text, branch)
+        elif kind == "present":
+            self.present.add(branch)
+        else:
+            getattr(self, kind).add(key, branch)
+
+    def discard(self, alt: _Alternative, branch: _Branch) -> None:
+        kind, key = alt
+        self.size -= 1
+        if kind in ("exact", "lower", "contains"):
+            _bucket_discard(getattr(self, kind), key, branch)
+        elif kind == "anything_but":
+            self.anything_but.discard(branch)
+            for text in key:
+                _bucket_discard(self.excluded, text, branch)
+        elif kind == "present":
+            self.present.discard(branch)
+        else:
+            getattr(self, kind).discard(key, branch)
+
+    def candidates(self, values: list[Any], out: set[_Branch]) -> None:
+        """Add to ``out`` the branches some alternative of which ``values`` (the path's leaves) may meet."""
+        if self.present:
+            out |= self.present
+        if self.anything_but:
+            if len(values) == 1 and values[0].__class__ is str:
+                excluded = self.excluded.get(values[0])
+                out |= self.anything_but - excluded if excluded else self.anything_but
+            else:
+                out |= self.anything_but
+        exact, lower, ranges, networks = self.exact, self.lower, self.ranges, self.networks
+        prefix, suffix, prefix_lower, suffix_lower = self.prefix, self.suffix, self.prefix_lower, self.suffix_lower
+        for v in values:
+            t = v.__class__
+            if t is str:
+                if exact:
+                    hit = exact.get(v)
+                    if hit:
+                        out |= hit
+                if prefix:
+                    prefix.prefixes_of(v, out)
+                if suffix:
+                    suffix.suffixes_of(v, out)
+                if self.contains:
+                    for middle, hit in self.contains.items():
+                        if middle in v:
+                            out |= hit
+                if lower or prefix_lower or suffix_lower:
+                    low = lowered(v)
+                    if lower:
+                        hit = lower.get(low)
+                        if hit:
+                            out |= hit
+                    if prefix_lower:
+                        prefix_lower.prefixes_of(low, out)
+                    if suffix_lower:
+                        suffix_lower.suffixes_of(low, out)
+                if networks:
+                    addr = _ip(v)
+                    if addr is not None:
+                        networks.containing(addr, out)
+            elif exact:
+                hit = exact.get(_leaf_key(v))
+                if hit:
+                    out |= hit
+            if ranges and _comparable(v):
+                ranges.containing(float(v), out)
+
+
+def _alternatives(field: _Field) -> list[_Alternative]:
+    """Each alternative of a field, as the index files it."""
+    alts: list[_Alternative] = []
+    excluded: frozenset[str] | None = None
+    for text in field.strs:
+        addr = _ip(text) if field.ip_strs else None
+        if addr is not None:  # matches the same address written otherwise too
+            alts.append(("networks", ipaddress.ip_network(addr)))
+        else:
+            alts.append(("exact", text))
+    alts.extend(("exact", _num_key(n)) for n in field.nums)
+    alts.extend(("exact", _lit_key(v)) for v in field.lits)
+    for op in field.operators:
+        kind = op[0]
+        if kind in ("prefix", "suffix"):
+            alts.append((kind + "_lower" if len(op) > 2 else kind, op[1]))
+        elif kind == "lower":
+            alts.append(("lower", op[1]))
+        elif kind == "wildcard":
+            alts.append(_wildcard_alternative(op[1]))
+        elif kind == "numeric":
+            alts.append(("ranges", op[1]))
+        elif kind == "cidr":
+            alts.append(("networks", op[1]))
+        elif kind == "anything-but":
+            strings = frozenset(op[2] if not op[1] and op[2] and isinstance(op[2][0], str) else ())
+            # One filing for all of a field's anything-buts: a value keeps the branch out only
+            # when every one of them excludes it.
+            excluded = strings if excluded is None else excluded & strings
+    if excluded is not None:
+        alts.append(("anything_but", excluded))
+    if field.exists_true:
+        alts.append(("present", None))
+    if field.exists_false:
+        alts.append(("absent", None))
+    return alts
+
+
+def _wildcard_alternative(wildcard: Wildcard) -> _Alternative:
+    if len(wildcard.segments) == 1:
+        return ("exact", wildcard.prefix)
+    if wildcard.prefix or wildcard.suffix:
+        if len(wildcard.prefix) >= len(wildcard.suffix):
+            return ("prefix", wildcard.prefix)
+        return ("suffix", wildcard.suffix)
+    middle = max(wildcard.segments, key=len)
+    return ("contains", middle) if middle else ("present", None)
+
+
+class RuleIndex:
+    """All patterns of one bus, compiled into one matching structure.
+
+    ``add(key, pattern)`` and ``remove(key)`` cost what the pattern's size costs, whatever the
+    number of rules; ``match(event)`` returns the keys of the patterns that match ``event`` (a
+    dict: an event as delivered), exactly those ``pattern.matches(event)`` accepts.
+    """
+
+    def __init__(self) -> None:
+        self._patterns: dict[Hashable, Pattern] = {}
+        self._paths: dict[str, _Path] = {}
+        self._absent: dict[str, set[_Branch]] = {}
+        self._placed: dict[Hashable, list[tuple[str, _Alternative, _Branch]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._patterns)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._patterns
+
+    def add(self, key: Hashable, pattern: Pattern) -> None:
+        """File ``pattern`` under ``key``, replacing what ``key`` held."""
+        if key in self._patterns:
+            self.remove(key)
+        self._patterns[key] = pattern
+        placed: list[tuple[str, _Alternative, _Branch]] = []
+        for fields, tests in zip(pattern._fields, pattern._branches):
+            branch = _Branch(key, tests)
+            path, alts = self._cheapest(fields)
+            for alt in alts:
+                if alt[0] == "absent":
+                    _bucket_add(self._absent, path, branch)
+                else:
+                    table = self._paths.get(path)
+                    if table is None:
+                        self._paths[path] = table = _Path()
+                    table.add(alt, branch)
+                placed.append((path, alt, branch))
+        self._placed[key] = placed
+
+    def _cheapest(self, fields: dict[str, _Field]) -> tuple[str, list[_Alternative]]:
+        """The field of a branch likely to let the fewest events through, and its alternatives."""
+        best: tuple[int, str, list[_Alternative]] | None = None
+        for path, field in fields.items():
+            alts = _alternatives(field)
+            table = self._paths.get(path)
+            cost = 0
+            for alt in alts:
+                if alt[0] == "absent":
+                    load = len(self._absent.get(path, ()))
+                else:
+                    load = table.bucket_size(alt) if table is not None else 0
+                cost += _WEIGHT[alt[0]] * (1 + load)
+            if best is None or cost < best[0]:
+                best = (cost, path, alts)
+        assert best is not None, "a branch always has a field"
+        return best[1], best[2]
+
+    def remove(self, key: Hashable) -> None:
+        """Forget ``key``'s pattern (nothing when ``key`` holds none)."""
+        if self._patterns.pop(key, None) is None:
+            return
+        for path, alt, branch in self._placed.pop(key, ()):
+            if alt[0] == "absent":
+                _bucket_discard(self._absent, path, branch)
+                continue
+            table = self._paths[path]
+            table.discard(alt, branch)
+            if not table.size:
+                del self._paths[path]
+
+    def match(self, event: dict) -> set[Hashable]:
+        """The keys of the patterns that match ``event``."""
+        if not self._patterns:
+            return set()
+        flat = flatten(event)
+        candidates: set[_Branch] = set()
+        paths = self._paths
+        for path, values in flat.items():
+            table = paths.get(path)
+            if table is not None:
+                table.candidates(values, candidates)
+        for path, branches in self._absent.items():
+            if path not in flat:
+                candidates |= branches
+        matched: set[Hashable] = set()
+        get = flat.get
+        for branch in candidates:
+            key = branch.key
+            if key in matched:
+                continue
+            for path, test in branch.tests:
+                if not test(get(path)):
+                    break
+            else:
+                matched.add(key)
+        return matched
