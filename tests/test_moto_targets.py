@@ -277,3 +277,21 @@ def test_each_forwarded_message_is_sent_once(events):
     put(events)
     put(events)
     assert len(messages(url)) == 2
+
+
+def test_a_scheduled_rule_fills_a_moto_queue_as_the_clock_advances(events, aws):
+    url, arn = queue("ticks")
+    events.put_rule(Name="tick", ScheduleExpression="rate(1 minute)")
+    events.put_targets(Rule="tick", Targets=[{"Id": "q", "Arn": arn}])
+    aws.clock.advance(minutes=3)
+    bodies = [json.loads(m["Body"]) for m in messages(url)]
+    assert [b["detail-type"] for b in bodies] == ["Scheduled Event"] * 3
+
+
+def test_a_fifo_queue_drops_a_repeated_payload_by_its_content_based_deduplication_id(events, aws):
+    url, arn = queue("orders.fifo", FifoQueue="true", ContentBasedDeduplication="true")
+    route(events, {"Id": "q", "Arn": arn, "Input": '{"same": true}', "SqsParameters": {"MessageGroupId": "g"}})
+    put(events)
+    put(events)
+    assert [m["Body"] for m in messages(url)] == ['{"same": true}']
+    assert len(aws.deliveries(arn)) == 2
