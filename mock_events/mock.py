@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import os
 import inspect
-import unittest
+import os
 import warnings
-from collections.abc import AsyncGenerator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, overload
 
-from . import diagnostics, interceptor, jsontext, quotas as quotas_mod
+from . import diagnostics, interceptor, jsontext, quotas as quotas_mod, scopes
 from .clock import DEFAULT_FIRE_WARNING_THRESHOLD, Clock
 from .delivery import Delivery, Failure
 from .diagnostics import BusExplanation, Undelivered, Where
@@ -152,9 +150,7 @@ class EventsMock:
     @overload
     def __call__(self, target: F) -> F: ...
     def __call__(self, target: Any) -> Any:
-        if isinstance(target, type):
-            return self._decorate_class(target)
-        return self._decorate_function(target)
+        return scopes.decorate(target, self._fresh)
 
     def _fresh(self) -> EventsMock:
         return EventsMock(
@@ -167,103 +163,6 @@ class EventsMock:
             seed=self.seed,
             check_responses=self.check_responses,
         )
-
-    def _decorate_function(self, func: F) -> F:
-        """Each call runs with a fresh mock active. A coroutine function's mock stays active
-        across its awaits; a generator's or async generator's from its first step until it
-        finishes or is closed (as a ``with mock_events():`` around its body would), so a
-        decorated yield-style fixture keeps the mock active for the test it serves."""
-        if inspect.isasyncgenfunction(func):
-            return self._decorate_async_generator(func)  # type: ignore[return-value]
-
-        if inspect.iscoroutinefunction(func):
-
-            @functools.wraps(func)
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                with self._fresh():
-                    return await func(*args, **kwargs)
-
-            return run_async  # type: ignore[return-value]
-
-        if inspect.isgeneratorfunction(func):
-
-            @functools.wraps(func)
-            def run_generator(*args: Any, **kwargs: Any) -> Any:
-                with self._fresh():
-                    return (yield from func(*args, **kwargs))
-
-            return run_generator  # type: ignore[return-value]
-
-        @functools.wraps(func)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            with self._fresh():
-                return func(*args, **kwargs)
-
-        return run  # type: ignore[return-value]
-
-    def _decorate_async_generator(self, func: Callable[..., AsyncGenerator[Any, Any]]) -> Any:
-        @functools.wraps(func)
-        async def run_async_generator(*args: Any, **kwargs: Any) -> AsyncGenerator[Any, Any]:
-            # ``yield from`` for an async generator: values, asend(), athrow() and aclose() pass
-            # through to ``func``'s generator while the mock is active.
-            with self._fresh():
-                generator = func(*args, **kwargs)
-                try:
-                    item = await generator.__anext__()
-                    while True:
-                        try:
-                            sent = yield item
-                        except GeneratorExit:  # aclose(): the finally closes func's generator
-                            raise
-                        except BaseException as error:  # thrown in by athrow(): func handles it
-                            item = await generator.athrow(error)
-                        else:
-                            item = await generator.asend(sent)
-                except StopAsyncIteration:
-                    return
-                finally:
-                    await generator.aclose()
-
-        return run_async_generator
-
-    def _decorate_class(self, cls: type) -> type:
-        if issubclass(cls, unittest.TestCase):
-            original_setup = cls.setUp
-            make = self._fresh
-
-            def setUp(test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
-                mock = make().start()
-                test.addCleanup(mock.stop)
-                original_setup(test)
-
-            cls.setUp = setUp  # type: ignore[method-assign,assignment]
-            return cls
-        if hasattr(cls, "setup_method"):
-            return self._decorate_setup_method(cls)
-        for name, attr in list(vars(cls).items()):
-            if name.startswith("test") and callable(attr):
-                setattr(cls, name, self._decorate_function(attr))
-        return cls
-
-    def _decorate_setup_method(self, cls: type) -> type:
-        original_setup = cls.setup_method  # type: ignore[attr-defined]
-        original_teardown = getattr(cls, "teardown_method", None)
-        make = self._fresh
-
-        def setup_method(test: Any, method: Any = None) -> None:
-            test._mock_events_active = make().start()
-            original_setup(test, method)
-
-        def teardown_method(test: Any, method: Any = None) -> None:
-            try:
-                if original_teardown is not None:
-                    original_teardown(test, method)
-            finally:
-                test._mock_events_active.stop()
-
-        cls.setup_method = setup_method  # type: ignore[attr-defined]
-        cls.teardown_method = teardown_method  # type: ignore[attr-defined]
-        return cls
 
     # -- inspection and control ------------------------------------------------------------
     @property

@@ -11,21 +11,17 @@ previous activation left (so what a ``setUp`` under ``@mock_aws`` created is the
 
 from __future__ import annotations
 
-import functools
-import inspect
 import os
 import threading
-import unittest
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 import wrapt
 
+from . import scopes
 from .mock import EventsMock
 
 __all__ = ["MotoSwitch", "with_moto"]
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 _lock = threading.RLock()
 _switches: list[MotoSwitch] = []
@@ -141,56 +137,19 @@ class MotoSwitch:
                 _stop(remove_data=True)
 
     def __call__(self, target: Any) -> Any:
-        if isinstance(target, type):
-            return self._decorate_class(target)
-        return self._decorate_function(target)
+        """Decorate a function or class: the switch is on around each call or test."""
+        return scopes.decorate(target, self._fresh)
 
     def _fresh(self) -> MotoSwitch:
         return MotoSwitch(self._options)
-
-    def _decorate_function(self, func: F) -> F:
-        if inspect.iscoroutinefunction(func):
-
-            @functools.wraps(func)
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                with self._fresh():
-                    return await func(*args, **kwargs)
-
-            return run_async  # type: ignore[return-value]
-
-        @functools.wraps(func)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            with self._fresh():
-                return func(*args, **kwargs)
-
-        return run  # type: ignore[return-value]
-
-    def _decorate_class(self, cls: type) -> type:
-        if issubclass(cls, unittest.TestCase):
-            # On from before setUp until after tearDown and the test's cleanups.
-            original_setup = cls.setUp
-            fresh = self._fresh
-
-            def setUp(test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
-                switch = fresh()
-                switch.__enter__()
-                test.addCleanup(switch.__exit__, None, None, None)
-                original_setup(test)
-
-            cls.setUp = setUp  # type: ignore[method-assign]
-            return cls
-        for name, attr in list(vars(cls).items()):
-            if name.startswith("test") and inspect.isfunction(attr):
-                setattr(cls, name, self._decorate_function(attr))
-        return cls
 
 
 def with_moto(**options: Any) -> MotoSwitch:
     """While on, every activation of moto's ``mock_aws`` also makes mock-events answer EventBridge.
 
-    A context manager (``with with_moto():``) and a decorator of functions, coroutine functions
-    and classes (a ``unittest.TestCase``: from before ``setUp`` to after its cleanups; other
-    classes: each ``test*`` method). ``options`` are ``mock_events()``'s (``region``,
+    A context manager (``with with_moto():``) and a decorator of what ``@mock_events``
+    decorates (functions, coroutine and generator functions, classes; a ``unittest.TestCase``
+    from before ``setUp`` to after its cleanups). ``options`` are ``mock_events()``'s (``region``,
     ``account_id``, ``quotas``, ``replay_mode``, ``forward_to_moto``). Deliveries to targets of
     services moto simulates are sent into moto. Raises ``RuntimeError`` when moto is not
     installed. The pytest option ``mock_events_with_moto = true`` (or

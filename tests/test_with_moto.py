@@ -252,3 +252,14 @@ def test_a_failing_moto_style_test_reports_the_shared_mock_once(pytester):
     result.assert_outcomes(failed=1)
     report = result.stdout.str()
     assert report.count("mock-events") >= 1 and "1 of 2" not in report
+
+
+@with_moto()
+@moto.mock_aws
+class TestAPytestClassWithSetupMethod:
+    def setup_method(self, method) -> None:  # noqa: ANN001
+        boto3.client("events", region_name=REGION).create_event_bus(Name="from-setup-method")
+
+    def test_sees_what_setup_method_made_through_mock_events(self) -> None:
+        assert "from-setup-method" in buses()
+        assert answered_by_mock_events()
