@@ -3,12 +3,12 @@
 Creating a botocore client resolves its region and credentials, and some credential providers
 do I/O to resolve: STS assume-role (and its ``credential_source``), web identity, SSO, the
 container and instance-metadata (IMDS) endpoints, ``credential_process``; ``defaults_mode =
-auto`` asks IMDS for the Region the process runs in. While a mock is active, an ``events`` client
-created with no keys of its own gets the environment's keys where botocore's chain starts with
-them, else credentials loaded only when it first signs a request (which the mock never lets it
-do), and no IMDS Region look-up; one created with no
-Region configured gets the answering mock's Region. Clients of every other service are created
-exactly as botocore creates them, and the process environment is not touched.
+auto`` asks IMDS for the Region the process runs in. While a mock is active, an ``events``
+client created with no keys of its own gets the environment's keys where botocore's chain starts
+with them, else credentials loaded only when it first signs a request (which the mock never lets
+it do); it makes no IMDS Region look-up, and with no Region configured it gets the answering
+mock's. Clients of every other service are created exactly as botocore creates them, and the
+process environment is not touched.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def access_key_at_hand(credentials: Any) -> str | None:
     return key if isinstance(key, str) else None
 
 
-_region_of: Callable[[], str | None] = lambda: None
+_region_of: Callable[[], str | None] = lambda: None  # noqa: E731 - replaced by install()
 _CREATE_CLIENT = inspect.signature(botocore.session.Session.create_client)
 
 
