@@ -11,10 +11,9 @@ Otherwise AWS answers ``AccessDeniedException`` in IAM's words.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from . import arns, permissions
+from . import arns, jsontext, permissions
 from .errors import ServiceError
 from .resources import EventBus, Rule
 from .service import Context
@@ -52,8 +51,8 @@ def require(
 def pattern_keys(pattern_text: str | None) -> dict[str, list[str]]:
     """``events:source`` and ``events:detail-type``: the plain values a rule's pattern names."""
     try:
-        pattern = json.loads(pattern_text) if pattern_text else None
-    except ValueError:
+        pattern = jsontext.loads(pattern_text, max_depth=None) if pattern_text else None
+    except jsontext.JSONTextError:
         pattern = None
     if not isinstance(pattern, dict):
         return {}

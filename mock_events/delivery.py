@@ -560,7 +560,8 @@ def forward(
                 1, "dropped",
             )
             return
-        if not permissions.allows(bus, rule.account):
+        keys = {"events:source": [event["source"]], "events:detail-type": [event["detail-type"]]}
+        if not permissions.allows(bus, rule.account, keys=keys):
             _fail(
                 backend, rule, target, event,
                 f"Account {rule.account} is not authorized to put events on {bus.arn}.",

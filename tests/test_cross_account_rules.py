@@ -239,3 +239,29 @@ def test_policy_conditions_decide_which_entries_another_account_may_put(owner, m
         {"Source": s, "DetailType": "Invoice", "Detail": "{}", "EventBusName": BUS_ARN} for s in sources
     ])
     assert [s for s, r in zip(sources, out["Entries"]) if "EventId" in r] == sources_allowed
+
+
+def test_a_deeply_nested_pattern_from_another_account_is_judged_by_its_plain_keys(owner, member):
+    owner.put_permission(EventBusName=BUS, Policy=policy(MEMBER, condition=CREATOR_AND_SOURCE))
+    nested = '{"a":' * 600 + '["y"]' + "}" * 600
+    deep = '{"source":["com.exampleCorp.payroll"],' + nested[1:]
+    with pytest.raises(ClientError) as excinfo:
+        member.put_rule(Name="deep", EventBusName=BUS_ARN, EventPattern=deep)
+    assert error_of(excinfo) == denied("events:PutRule", rule_arn("deep"))
+
+
+def test_forwarding_to_another_accounts_bus_meets_source_conditions(events_mock, owner):
+    sender = client(MEMBER)
+    statement = {
+        "Sid": "webstore", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{MEMBER}:root"},
+        "Action": "events:PutEvents", "Resource": BUS_ARN,
+        "Condition": {"StringEquals": {"events:source": SOURCE}},
+    }
+    owner.put_permission(EventBusName=BUS, Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+    sender.put_rule(Name="forward", EventPattern='{"detail-type":["Invoice"]}')
+    sender.put_targets(Rule="forward", Targets=[{"Id": "central", "Arn": BUS_ARN}])
+    sender.put_events(Entries=[
+        {"Source": s, "DetailType": "Invoice", "Detail": "{}"} for s in (SOURCE, "com.exampleCorp.payroll")
+    ])
+    assert [e["source"] for e in events_mock.events(BUS_ARN)] == [SOURCE]
+    assert "not authorized" in events_mock.failures()[0].error
