@@ -104,12 +104,19 @@ def _create_client(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
 
 def _get_credentials(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
     if _creating.get() is instance and getattr(instance, "_credentials", None) is None:
-
-        async def deferred() -> AioDeferredCredentials:
-            return AioDeferredCredentials(instance)
-
-        return deferred()
+        return _from_the_environment_or_deferred(instance)
     return wrapped(*args, **kwargs)
+
+
+async def _from_the_environment_or_deferred(session: Any) -> Any:
+    """The environment's keys where the session's chain starts with them, as aiobotocore takes
+    them (reading environment variables is no I/O), else credentials loaded when first used."""
+    providers = session.get_component("credential_provider").providers
+    if providers and providers[0].METHOD == "env":
+        loaded = await providers[0].load()
+        if loaded is not None:
+            return loaded
+    return AioDeferredCredentials(session)
 
 
 def _imds_region(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
@@ -172,17 +179,9 @@ class AioDeferredCredentials(botocore.credentials.Credentials):
         return "deferred" if loaded is _UNLOADED or loaded is None else str(loaded.method)
 
     def access_key_at_hand(self) -> str | None:
-        """The key already loaded (by this client or its session), else the environment's when
-        the environment comes first in the session's chain; nothing is loaded or awaited."""
+        """The key, if this client already loaded its credentials (it never does under a mock)."""
         loaded = self._loaded
-        if loaded is _UNLOADED:
-            loaded = getattr(self._session, "_credentials", None)
-        if loaded is None:
-            providers = self._session.get_component("credential_provider").providers
-            if providers and providers[0].METHOD == "env":
-                # botocore's own (synchronous) reading of the environment variables: no I/O.
-                loaded = botocore.credentials.EnvProvider.load(providers[0])
-        return clients.access_key_at_hand(loaded)
+        return None if loaded is _UNLOADED else clients.access_key_at_hand(loaded)
 
 
 # -- aiobotocore imported while a mock is active -----------------------------------------------------

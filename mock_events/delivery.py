@@ -73,7 +73,6 @@ class Delivery:
         )
 
 
-
 @dataclass(frozen=True, repr=False)
 class Failure:
     """A delivery attempt that failed, or an event that was dropped or dead-lettered.

@@ -238,6 +238,21 @@ def test_aio_client_in_defaults_mode_auto_asks_instance_metadata_nothing(bare_aw
     assert len(m.events()) == 1
 
 
+def test_aio_client_takes_the_environments_keys_at_creation(
+    bare_aws_environment: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "111122223333")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+
+    async def put() -> None:
+        async with aiobotocore_session.get_session().create_client("events", region_name="us-east-1") as client:
+            await client.put_events(Entries=[ENTRY])
+
+    with mock_events() as m:
+        run(put())
+    assert m.events()[0]["account"] == "111122223333"
+
+
 def test_aio_client_created_under_the_mock_loads_its_credentials_when_it_signs_after(
     bare_aws_environment: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -245,10 +260,10 @@ def test_aio_client_created_under_the_mock_loads_its_credentials_when_it_signs_a
         session = aiobotocore_session.get_session()
         with mock_events() as m:
             client = await session.create_client("events", region_name="us-east-1").__aenter__()
-            monkeypatch.setenv("AWS_ACCESS_KEY_ID", "111122223333")
-            monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
             await client.put_events(Entries=[ENTRY])
             account = m.events()[0]["account"]
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "111122223333")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
         try:
             frozen = await client._request_signer._credentials.get_frozen_credentials()
         finally:
@@ -256,7 +271,7 @@ def test_aio_client_created_under_the_mock_loads_its_credentials_when_it_signs_a
         return account, frozen
 
     account, frozen = run(scenario())
-    assert account == "111122223333"  # the environment's key, at hand without I/O
+    assert account == "123456789012"  # nothing loaded under the mock: the mock's account
     assert (frozen.access_key, frozen.secret_key) == ("111122223333", "secret")
 
 

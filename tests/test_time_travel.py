@@ -159,3 +159,38 @@ def test_freezegun_jump_of_years_warns_when_the_handle_is_read(events):
         with pytest.warns(ClockJumpWarning, match="fires 1,095 scheduled events"):
             deliveries = m.deliveries()
         assert len(deliveries) == 1095
+
+
+# -- reading the handle from callbacks and threads --------------------------------------------------
+
+
+def test_a_callback_may_read_the_handle_while_the_clock_runs(events):
+    seen: list[int] = []
+    with mock_events() as m:
+        m.clock.freeze()
+        m.clock.set(START)
+        every_five_minutes(events)
+        m.on_target(QUEUE, lambda delivery: seen.append(len(m.deliveries())))
+        m.clock.advance(minutes=15)
+    assert seen == [0, 1, 2]
+
+
+def test_a_thread_started_by_a_callback_may_read_the_handle(events):
+    import threading
+
+    counts: list[int] = []
+
+    def callback(delivery: Delivery) -> None:
+        reader = threading.Thread(target=lambda: counts.append(len(m.failures())))
+        reader.start()
+        reader.join(timeout=10)
+        assert not reader.is_alive(), "reading the handle from another thread hung"
+
+    with freezegun.freeze_time(START) as frozen, mock_events() as m:
+        every_five_minutes(events)
+        events.put_rule(Name="twin", ScheduleExpression="rate(5 minutes)")
+        events.put_targets(Rule="twin", Targets=[{"Id": "t", "Arn": QUEUE}])
+        m.on_target(QUEUE, callback)
+        frozen.tick(timedelta(minutes=5))
+        assert len(m.deliveries()) == 2
+    assert counts == [0, 0]
