@@ -61,6 +61,13 @@ class Delivery:
         """The event (envelope dict), this record's own copy: changing it changes nothing else."""
         return jsontext.copy(self._event)
 
+    def _own(self) -> Delivery:
+        """This record again, as a new object whose ``event`` is copied afresh when read."""
+        own = object.__new__(Delivery)
+        own.__dict__.update(self.__dict__)
+        own.__dict__.pop("event", None)
+        return own
+
     def json(self) -> Any:
         """The payload parsed as JSON (a new object at each call)."""
         return jsontext.loads(self.payload, max_depth=None)
@@ -333,19 +340,13 @@ class _Retries:
     @classmethod
     def of(cls, backend: Backend, target: Target) -> _Retries:
         policy = target.spec.get("RetryPolicy") or {}
-        retries = cls(
-            max_retries=policy.get("MaximumRetryAttempts", DEFAULT_MAX_RETRIES),
-            max_age=timedelta(seconds=policy.get("MaximumEventAgeInSeconds", DEFAULT_MAX_AGE)),
-        )
+        max_retries = policy.get("MaximumRetryAttempts", DEFAULT_MAX_RETRIES)
+        max_age = timedelta(seconds=policy.get("MaximumEventAgeInSeconds", DEFAULT_MAX_AGE))
         dead_letter = (target.spec.get("DeadLetterConfig") or {}).get("Arn")
         if dead_letter is None:
-            return retries
-        return replace(
-            retries,
-            dead_letter_arn=dead_letter,
-            dead_letter_callbacks=tuple(backend.log.callbacks.get(dead_letter, ())),
-            dead_letter_receiver=_receiver_for(backend, dead_letter),
-        )
+            return cls(max_retries, max_age)
+        callbacks = tuple(backend.log.callbacks.get(dead_letter, ()))
+        return cls(max_retries, max_age, dead_letter, callbacks, _receiver_for(backend, dead_letter))
 
 
 _LETTER_RETRIES = _Retries(max_retries=0, max_age=timedelta.max)
@@ -412,9 +413,9 @@ def _call(backend: Backend, call: _Call) -> None:
             # The receiver is the target itself; callbacks see what it accepted. Each gets a
             # record of its own, so what it changes in ``event`` the logged record never shows.
             if call.receiver is not None:
-                call.receiver.receive(replace(current), call.spec)
+                call.receiver.receive(current._own(), call.spec)
             for callback in call.callbacks:
-                callback(replace(current))
+                callback(current._own())
         except BaseException as error:
             message = repr_error(error)
             if is_test_failure(error):
