@@ -123,10 +123,12 @@ def _length_constraints(meta: dict[str, Any]) -> list[_Constraint]:
     out = []
     if "min" in meta:
         low = meta["min"]
-        out.append(_Constraint(lambda v: len(v) >= low, f"Member must have length greater than or equal to {low}"))
+        wording = f"Member must have length greater than or equal to {low}"
+        out.append(_Constraint(lambda v: len(v) >= low, wording))
     if "max" in meta:
         high = meta["max"]
-        out.append(_Constraint(lambda v: len(v) <= high, f"Member must have length less than or equal to {high}"))
+        wording = f"Member must have length less than or equal to {high}"
+        out.append(_Constraint(lambda v: len(v) <= high, wording))
     return out
 
 
@@ -136,7 +138,9 @@ def _string_rules(shape: Shape) -> _Rules:
     if "pattern" in meta:
         pattern = meta["pattern"]
         constraints.append(
-            _Constraint(_regex(pattern).fullmatch, f"Member must satisfy regular expression pattern: {pattern}")
+            _Constraint(
+                _regex(pattern).fullmatch, f"Member must satisfy regular expression pattern: {pattern}"
+            )
         )
     constraints += _length_constraints(meta)
     if shape.enum:
@@ -154,10 +158,12 @@ def _integer_rules(shape: Shape) -> _Rules:
     constraints = []
     if "min" in meta:
         low = meta["min"]
-        constraints.append(_Constraint(lambda v: v >= low, f"Member must have value greater than or equal to {low}"))
+        wording = f"Member must have value greater than or equal to {low}"
+        constraints.append(_Constraint(lambda v: v >= low, wording))
     if "max" in meta:
         high = meta["max"]
-        constraints.append(_Constraint(lambda v: v <= high, f"Member must have value less than or equal to {high}"))
+        wording = f"Member must have value less than or equal to {high}"
+        constraints.append(_Constraint(lambda v: v <= high, wording))
     types = (
         _TypeTest(lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
         _TypeTest(lambda v: smallest <= v <= largest, f"a {bits}-bit integer"),
@@ -172,7 +178,8 @@ def _type_only(test: Test, expected: str) -> Callable[[Shape], _Rules]:
 
 def _container_rules(kind: type, expected: str) -> Callable[[Shape], _Rules]:
     def rules(shape: Shape) -> _Rules:
-        return _Rules((_TypeTest(lambda v: isinstance(v, kind), expected),), tuple(_length_constraints(shape.metadata)))
+        types = (_TypeTest(lambda v: isinstance(v, kind), expected),)
+        return _Rules(types, tuple(_length_constraints(shape.metadata)))
 
     return rules
 
@@ -240,7 +247,8 @@ class _Validator:
             for k, v in value.items():
                 broken = self.key.broken(k)
                 if broken:
-                    out.add(value, path, f"Map keys must satisfy constraint: [{', '.join(broken)}]", self.shape)
+                    wording = f"Map keys must satisfy constraint: [{', '.join(broken)}]"
+                    out.add(value, path, wording, self.shape)
                 if v is not None:
                     self.value.walk(v, f"{path}.{k}", out)
         elif t == "structure":
@@ -287,7 +295,8 @@ def _all_pass(tests: tuple[Test, ...]) -> Test:
 def _link(node: _Validator, memo: dict[str, _Validator]) -> None:
     """Build ``node``'s children and its fast check ``ok``: its own tests, then its children's."""
     shape = node.shape
-    own = _all_pass(tuple(t.passes for t in node.rules.types) + tuple(c.passes for c in node.rules.constraints))
+    rules = node.rules
+    own = _all_pass(tuple(t.passes for t in rules.types) + tuple(c.passes for c in rules.constraints))
     t = shape.type_name
     if t == "list":
         node.member = _validator(shape.member, memo)

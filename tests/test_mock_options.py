@@ -135,7 +135,9 @@ def test_no_id_comes_from_a_source_the_seed_does_not_reach() -> None:
     import mock_events
 
     package = Path(mock_events.__file__).parent
-    unseeded = re.compile(r"\buuid\.uuid[14]\(|^\s*(import random|from random import)|\bos\.urandom\(|\bsecrets\.", re.M)
+    unseeded = re.compile(
+        r"\buuid\.uuid[14]\(|^\s*(import random|from random import)|\bos\.urandom\(|\bsecrets\.", re.M
+    )
     offenders = [
         str(path.relative_to(package))
         for path in package.rglob("*.py")

@@ -47,7 +47,9 @@ def _integers(shape: Shape) -> st.SearchStrategy[Any]:
 WRONG_TYPES = st.sampled_from([None, True, 1, 1.5, "1", [], {}, ["a"], {"a": 1}])
 
 
-def _mostly(usual: st.SearchStrategy[Any], rare: st.SearchStrategy[Any], odds: int = 5) -> st.SearchStrategy[Any]:
+def _mostly(
+    usual: st.SearchStrategy[Any], rare: st.SearchStrategy[Any], odds: int = 5
+) -> st.SearchStrategy[Any]:
     """``rare`` about once in ``odds`` draws, else ``usual``: so that whole requests are often valid."""
     return st.integers(1, odds).flatmap(lambda i: rare if i == odds else usual)
 
@@ -107,7 +109,9 @@ def _walk(operation: str, value: Any) -> list[str] | None:
     return out.items
 
 
-OPERATIONS_WITH_INPUT = [op for op in OPERATIONS if service_model().operation_model(op).input_shape is not None]
+OPERATIONS_WITH_INPUT = [
+    op for op in OPERATIONS if service_model().operation_model(op).input_shape is not None
+]
 
 
 @pytest.mark.parametrize("operation", OPERATIONS_WITH_INPUT)
