@@ -295,3 +295,20 @@ def test_a_fifo_queue_drops_a_repeated_payload_by_its_content_based_deduplicatio
     put(events)
     assert [m["Body"] for m in messages(url)] == ['{"same": true}']
     assert len(aws.deliveries(arn)) == 2
+
+
+def test_events_put_from_many_threads_each_reach_the_moto_queue_once(events):
+    from concurrent.futures import ThreadPoolExecutor
+
+    url, arn = queue("orders")
+    route(events, {"Id": "q", "Arn": arn, "InputPath": "$.detail"})
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: put(events, {"n": n}), range(40)))
+    sqs = client("sqs")
+    seen = []
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        seen += [json.loads(m["Body"])["n"] for m in batch]
+        sqs.delete_message_batch(
+            QueueUrl=url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)]
+        )
+    assert sorted(seen) == list(range(40))

@@ -149,7 +149,7 @@ def test_deliveries_go_into_moto():
 def test_the_switch_hands_over_the_mock_moto_started():
     with with_moto() as switch, moto.mock_aws():
         boto3.client("events", region_name=REGION).create_event_bus(Name="b")
-        assert switch.mock is interceptor.active_mock()
+        assert switch.mock is interceptor.active_mock() is package.current_mock()
         assert switch.mock.snapshot()  # the test can read what the mock holds
 
 
