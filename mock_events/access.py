@@ -11,8 +11,6 @@ Otherwise AWS answers ``AccessDeniedException`` in IAM's words.
 
 from __future__ import annotations
 
-from typing import Any
-
 from . import arns, jsontext, permissions
 from .errors import ServiceError
 from .resources import EventBus, Rule
@@ -72,12 +70,13 @@ def require_on_rule(
     rule: Rule | None,
     action: str,
     *,
-    pattern_text: Any = None,
+    pattern_text: str | None = None,
     extra: dict[str, list[str]] | None = None,
 ) -> None:
     """The check for an operation on the rule ``name`` of ``bus`` (``rule`` None: not there yet).
 
-    ``pattern_text`` is the pattern the request puts (PutRule); otherwise the rule's own.
+    ``pattern_text`` is the pattern the request puts (PutRule; ``""`` for none); otherwise (None)
+    the rule's own.
     """
     if bus.account == ctx.account:
         return

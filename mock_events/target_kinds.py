@@ -24,6 +24,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from . import arns, model
 from .errors import invalid_arn, validation
@@ -107,7 +108,7 @@ def kind_of(arn: str) -> TargetKind | None:
     return None
 
 
-def check(spec: dict) -> None:
+def check(spec: dict[str, Any]) -> None:
     """Raise AWS's ValidationException for a target of no kind AWS accepts, or one that lacks the
     role or parameters its kind needs, or carries parameters of another kind."""
     arn, target_id = spec["Arn"], spec["Id"]

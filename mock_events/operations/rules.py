@@ -110,7 +110,7 @@ def put_rule(
 def put_rule_operation(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     bus, _ = lookup.rule_on_bus(
         ctx, params["Name"], params.get("EventBusName"),
-        action="events:PutRule", pattern_text=params.get("EventPattern"),
+        action="events:PutRule", pattern_text=params.get("EventPattern", ""),
     )
     rule = put_rule(ctx, bus, params)
     return {"RuleArn": rule.arn}
