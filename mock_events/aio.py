@@ -32,7 +32,7 @@ _creating: contextvars.ContextVar[Any] = contextvars.ContextVar("mock_events_aio
 """The ``AioSession`` creating an ``events`` client in this task, if any."""
 
 _make_api_call: Callable[..., Any] | None = None
-_region_of: Callable[[], str | None] = lambda: None  # noqa: E731 - replaced by install()
+_region_of: Callable[[], str | None] = lambda: None  # replaced by install()
 _installed = False
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import os
+import sys
 import threading
 import warnings
 from datetime import datetime, timedelta, timezone
@@ -24,6 +26,20 @@ class ClockJumpWarning(UserWarning):
     """A clock move is about to run more timer fires (scheduled events) than the threshold."""
 
 
+def caller_stacklevel() -> int:
+    """The ``warnings.warn`` stacklevel, for the function calling this, of the first frame outside
+    this package: a warning then names the line of the test that read or moved the mock."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
 def _as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
@@ -37,7 +53,7 @@ def _real_now() -> datetime:
 class Timer:
     """A callback registered to run once when the clock reaches `when`."""
 
-    __slots__ = ("when", "callback", "label", "count_until", "_cancelled")
+    __slots__ = ("_cancelled", "callback", "count_until", "label", "when")
 
     def __init__(
         self,
@@ -285,7 +301,7 @@ class Clock:
                 "steps, disable the rules, or raise the threshold (mock_events(fire_warning_threshold=N) "
                 "or m.clock.fire_warning_threshold = N; None never warns)."
             ),
-            stacklevel=4,
+            stacklevel=caller_stacklevel(),
         )
 
     def _unpinned_now(self) -> datetime:

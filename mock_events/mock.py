@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, overload
 
 from . import diagnostics, interceptor, jsontext, quotas as quotas_mod, scopes
-from .clock import DEFAULT_FIRE_WARNING_THRESHOLD, Clock
+from .clock import DEFAULT_FIRE_WARNING_THRESHOLD, Clock, caller_stacklevel
 from .delivery import Delivery, Failure
 from .diagnostics import BusExplanation, Undelivered, Where
 from .ids import Ids
@@ -322,7 +322,7 @@ class EventsMock:
                     f"{self!r} is read while {answering!r}, started after it, answers the calls: "
                     "this mock sees none of them. Use mock_events.current_mock() for the one answering."
                 ),
-                stacklevel=3,
+                stacklevel=caller_stacklevel(),
             )
 
     def __repr__(self) -> str:

@@ -16,12 +16,15 @@ import pytest
 import wrapt
 from botocore.exceptions import ClientError
 
+from conftest import NetworkUsed
 from mock_events import current_mock, mock_events
 
 aiobotocore_session = pytest.importorskip("aiobotocore.session")
 aioboto3 = pytest.importorskip("aioboto3")
 import aiobotocore.client
 from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession
+from aiobotocore.utils import AioIMDSRegionProvider
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders"
 ENTRY = {"Source": "shop", "DetailType": "OrderPlaced", "Detail": '{"id": 7}'}
@@ -188,14 +191,19 @@ def test_nothing_of_ours_is_left_in_aiobotocore_after_stop(no_network: list[str]
             with mock_events():
                 await client.list_rules()
                 assert any(h.__module__ == "mock_events.interceptor" for h in emitter._handlers.prefix_search(event))
-            assert not isinstance(
-                aiobotocore.client.AioBaseClient.__dict__["_make_api_call"], wrapt.FunctionWrapper
-            )
+            for owner, name in (
+                (aiobotocore.client.AioBaseClient, "_make_api_call"),
+                (AioSession, "_create_client"),
+                (AioSession, "get_credentials"),
+                (AioIMDSRegionProvider, "provide"),
+            ):
+                assert not isinstance(owner.__dict__[name], wrapt.FunctionWrapper), name
             handlers = emitter._handlers.prefix_search(event)
             assert not any(getattr(h, "__module__", "").startswith("mock_events") for h in handlers)
             # Unmocked, the request goes for the network (which the guard refuses).
-            with pytest.raises(Exception):
+            with pytest.raises(Exception) as refused:  # noqa: B017 - the guard's error, as aiohttp passes it on
                 await client.list_rules()
+            assert "network used" in str(refused.value) or isinstance(refused.value, NetworkUsed)
 
     run(scenario())
     assert no_network, "the unmocked call should have tried the network"
@@ -301,7 +309,7 @@ print("served")
 """
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path, check=False
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "served"

@@ -75,8 +75,9 @@ class TestDecoratedClass(unittest.TestCase):
 )
 def test_reading_a_shadowed_mock_warns(read):
     with mock_events() as outer, mock_events():
-        with pytest.warns(ShadowedMockWarning, match="answers the calls"):
+        with pytest.warns(ShadowedMockWarning, match="answers the calls") as caught:
             read(outer)
+    assert caught[0].filename == __file__  # the line that read the shadowed mock
 
 
 def test_shadowed_mock_warning_is_a_user_warning():

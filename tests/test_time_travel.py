@@ -90,6 +90,7 @@ def test_a_move_over_the_threshold_warns_with_the_count_and_the_rule(events):
         with pytest.warns(ClockJumpWarning) as caught:
             m.clock.advance(minutes=60)
         assert len(m.deliveries()) == 12
+    assert caught[0].filename == __file__  # the line that moved the clock
     message = str(caught[0].message)
     assert "fires 12 scheduled events" in message
     assert "fire_warning_threshold=10" in message
@@ -156,8 +157,9 @@ def test_freezegun_jump_of_years_warns_when_the_handle_is_read(events):
         events.put_targets(Rule="daily", Targets=[{"Id": "t", "Arn": QUEUE}])
         m.clock.fire_warning_threshold = 1000
         frozen.tick(timedelta(days=3 * 365))
-        with pytest.warns(ClockJumpWarning, match="fires 1,095 scheduled events"):
+        with pytest.warns(ClockJumpWarning, match="fires 1,095 scheduled events") as caught:
             deliveries = m.deliveries()
+        assert caught[0].filename == __file__
         assert len(deliveries) == 1095
 
 
@@ -194,3 +196,27 @@ def test_a_thread_started_by_a_callback_may_read_the_handle(events):
         frozen.tick(timedelta(minutes=5))
         assert len(m.deliveries()) == 2
     assert counts == [0, 0]
+
+
+def test_a_callback_run_by_reading_the_handle_may_wait_on_a_thread_calling_the_service(events):
+    import threading
+
+    answers: list[int] = []
+
+    def callback(delivery: Delivery) -> None:
+        def put() -> None:
+            client = boto3.client("events", region_name="us-east-1")
+            answers.append(client.put_events(Entries=[{"Source": "s", "DetailType": "d", "Detail": "{}"}])["FailedEntryCount"])
+
+        worker = threading.Thread(target=put)
+        worker.start()
+        worker.join(timeout=10)
+        assert not worker.is_alive(), "the service did not answer another thread while a callback ran"
+
+    with freezegun.freeze_time(START) as frozen, mock_events() as m:
+        every_five_minutes(events)
+        m.on_target(QUEUE, callback)
+        frozen.tick(timedelta(minutes=5))
+        assert len(m.deliveries(QUEUE)) == 1
+        assert len(m.events()) == 1
+    assert answers == [0]
