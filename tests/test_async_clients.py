@@ -62,6 +62,37 @@ def test_aiobotocore_put_events_is_delivered_not_sent(no_network: list[str]) -> 
     assert no_network == []
 
 
+def test_an_assertion_in_a_callback_fails_the_aiobotocore_call(no_network: list[str]) -> None:
+    def asserts(delivery: Any) -> None:
+        assert delivery.json()["detail"] == {"id": 8}, "wrong order"
+
+    async def scenario(m: Any) -> None:
+        async with aio_client() as client:
+            await route_orders(client)
+            m.on_target(QUEUE, asserts)
+            await client.put_events(Entries=[ENTRY])
+
+    with mock_events() as m:
+        with pytest.raises(AssertionError, match="wrong order"):
+            run(scenario(m))
+    assert [f.outcome for f in m.failures()] == ["propagated"]
+
+
+def test_a_callback_may_await_nothing_and_call_the_service_from_a_sync_client(no_network: list[str]) -> None:
+    seen: list[Any] = []
+
+    async def scenario(m: Any) -> None:
+        async with aio_client() as client:
+            await route_orders(client)
+            sync = boto3.client("events", region_name="us-east-1", **KEYS)
+            m.on_target(QUEUE, lambda d: seen.append(sync.describe_rule(Name="orders")["Name"]))
+            await client.put_events(Entries=[ENTRY])
+
+    with mock_events() as m:
+        run(scenario(m))
+    assert seen == ["orders"]
+
+
 def test_aiobotocore_client_created_before_the_mock_is_answered(no_network: list[str]) -> None:
     async def scenario() -> list[Any]:
         async with aio_client() as client:
