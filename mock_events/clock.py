@@ -13,6 +13,14 @@ from typing import Callable
 
 from .errors import is_test_failure
 
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+"""How an event's ``time`` reads: UTC, to the second."""
+
+
+def format_time(when: datetime) -> str:
+    """``when`` as an event's ``time`` (``TIME_FORMAT``)."""
+    return when.astimezone(timezone.utc).strftime(TIME_FORMAT)
+
 __all__ = ["DEFAULT_FIRE_WARNING_THRESHOLD", "Clock", "ClockJumpWarning", "Timer"]
 
 Listener = Callable[[datetime, datetime], None]

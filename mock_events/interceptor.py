@@ -32,7 +32,8 @@ from botocore.parsers import DEFAULT_TIMESTAMP_PARSER, JSONParser
 from . import aio, clients, jsontext
 from .model import SERVICE_NAME, check_output, validate
 from .errors import ServiceError, is_test_failure
-from .service import Context, dispatch
+from .dispatch import dispatch
+from .service import Context
 
 if TYPE_CHECKING:
     from .mock import EventsMock

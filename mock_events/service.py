@@ -1,9 +1,7 @@
-"""The simulated service: its state, the operation handlers, and dispatch to them."""
+"""The simulated service: its state (``Backend``), a call's ``Context``, and the handler registry."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +10,6 @@ from typing import Any, TypeVar
 from . import delivery
 from .clock import Clock
 from .delivery import DeliveryLog, Receiver, Step
-from .errors import ServiceError
 from .ids import Ids
 from .resources import RegionState
 
@@ -30,13 +27,6 @@ def operation(name: str) -> Callable[[Handler], Handler]:
         return handler
 
     return register
-
-
-def _load_operations() -> None:
-    from . import operations
-
-    for info in pkgutil.iter_modules(operations.__path__):
-        importlib.import_module(f"{operations.__name__}.{info.name}")
 
 
 class Backend:
@@ -117,17 +107,3 @@ class Context:
 
     def now(self):  # noqa: ANN201 - datetime
         return self.backend.clock.now()
-
-
-def dispatch(ctx: Context, operation_name: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Run the handler of ``operation_name`` under the backend's lock, then make its deliveries."""
-    handler = HANDLERS.get(operation_name)
-    if handler is None:
-        raise ServiceError(
-            "NotImplementedException",
-            f"mock-events does not simulate the operation {operation_name} yet.",
-        )
-    return ctx.backend.run(lambda: handler(ctx, params))
-
-
-_load_operations()

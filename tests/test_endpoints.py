@@ -9,7 +9,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import error_of
-from mock_events.service import Context, dispatch
+from mock_events.dispatch import dispatch
+from mock_events.service import Context
 
 ACCOUNT = "123456789012"
 HEALTH = "arn:aws:route53:::healthcheck/abc-123"

@@ -1,7 +1,7 @@
 """Long runs stay within a memory bound when the delivery log is capped or cleared.
 
 200,000 events are put on a bus with a matching rule and target, through the PutEvents
-handler that boto3 calls reach (``service.dispatch``; botocore's own client work would only
+handler that boto3 calls reach (``dispatch.dispatch``; botocore's own client work would only
 make the test slower). tracemalloc slows allocation-heavy code about sevenfold, so it traces
 two windows of 5,000 events: the first (the log fills up to its cap) and the last (the log
 is full and turns over). Memory freed in a window but allocated before it is not counted, so
@@ -19,7 +19,8 @@ import tracemalloc
 import boto3
 
 from mock_events import EventsMock
-from mock_events.service import Context, dispatch
+from mock_events.dispatch import dispatch
+from mock_events.service import Context
 
 EVENTS = 200_000
 WINDOW = 5_000

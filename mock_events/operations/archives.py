@@ -13,186 +13,19 @@ by the mock's clock.
 
 from __future__ import annotations
 
-import heapq
 import json
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .. import arns, delivery, jsontext, pagination
+from .. import arns, pagination
 from ..errors import already_exists, bus_not_found, not_found, validation
 from ..resources import EventBus, RegionState
+from ..resources.archives import MANAGED_BY, Archive, archive_arn, retention
 from ..service import Context, operation
 from . import rules as rules_ops
 from .targets import put_targets
 
 if TYPE_CHECKING:
-    from ..clock import Timer
-    from ..resources import Rule, Target
-    from ..service import Backend
-
-MANAGED_BY = "prod.vhs.events.aws.internal"
-RULE_PREFIX = "Events-Archive-"
-_NOT_REPLAYED = {"replay-name": [{"exists": False}]}
-
-
-
-def retention(days: int) -> timedelta | None:
-    """How long events are kept; None for ever (0, or more days than a datetime can count)."""
-    if not days:
-        return None
-    try:
-        return timedelta(days=days)
-    except OverflowError:
-        return None
-
-@dataclass(eq=False)
-class ArchivedEvent:
-    """One stored event: its JSON text as delivered, its event time and when it was archived."""
-
-    time: datetime
-    archived_at: datetime
-    text: str
-    seq: int
-
-    @property
-    def size(self) -> int:
-        return len(self.text.encode("utf-8"))
-
-
-@dataclass(eq=False)
-class Archive:
-    name: str
-    arn: str
-    account: str
-    region: str
-    bus_name: str
-    event_source_arn: str
-    creation_time: datetime
-    description: str | None = None
-    event_pattern: str | None = None
-    retention_days: int = 0
-    kms_key_identifier: str | None = None
-    state: str = "ENABLED"
-    events: dict[int, ArchivedEvent] = field(default_factory=dict)
-    size_bytes: int = 0
-    _by_age: list[tuple[datetime, int]] = field(default_factory=list)
-    _sorted: list[ArchivedEvent] | None = None
-    timer: Timer | None = None
-    id: str = ""
-    """Tells this archive from an earlier one of the same name in its managed rule's target."""
-
-    @property
-    def rule_name(self) -> str:
-        return RULE_PREFIX + self.name
-
-    def target(self) -> dict[str, Any]:
-        """The managed rule's target, as AWS shows it in ListTargetsByRule."""
-        return {
-            "Id": self.rule_name,
-            "Arn": sink_arn(self.region),
-            "InputTransformer": {
-                "InputPathsMap": {},
-                "InputTemplate": (
-                    f'{{"archive-arn": "{self.arn}:{self.id}", "event": <aws.events.event.json>, '
-                    '"ingestion-time": <aws.events.event.ingestion-time>}'
-                ),
-            },
-        }
-
-    @property
-    def event_count(self) -> int:
-        return len(self.events)
-
-    def add(self, backend: Backend, event: dict[str, Any]) -> None:
-        text = jsontext.dumps(event)
-        now = backend.clock.now()
-        when = datetime.strptime(event["time"], delivery.TIME_FORMAT).replace(tzinfo=now.tzinfo)
-        stored = ArchivedEvent(time=when, archived_at=now, text=text, seq=backend.ids.serial())
-        self.events[stored.seq] = stored
-        self.size_bytes += stored.size
-        heapq.heappush(self._by_age, (now, stored.seq))
-        self._sorted = None
-        if self.retention_days and (self.timer is None or self._by_age[0][1] == stored.seq):
-            self.arm_expiry(backend)
-
-    def by_event_time(self) -> list[ArchivedEvent]:
-        """The stored events ordered by event time (then by arrival)."""
-        if self._sorted is None:
-            self._sorted = sorted(self.events.values(), key=lambda e: (e.time, e.seq))
-        return self._sorted
-
-    def arm_expiry(self, backend: Backend) -> None:
-        """Keep one timer at the moment the oldest stored event outlives RetentionDays (0: never)."""
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        self._drop_removed()
-        keep = retention(self.retention_days)
-        if keep is None or not self._by_age:
-            return
-        try:
-            when = self._by_age[0][0] + keep
-        except OverflowError:  # expires after the year 9999: never, for a clock
-            return
-
-        def expire(due: datetime) -> None:
-            with backend.lock:
-                if self.timer is not timer:
-                    return
-                self.timer = None
-                self.expire(due - keep)
-                self.arm_expiry(backend)
-
-        timer = backend.clock.schedule(when, expire)
-        self.timer = timer
-
-    def expire(self, archived_before: datetime) -> None:
-        """Drop the events archived at or before ``archived_before``."""
-        heap = self._by_age
-        dropped = False
-        while heap and heap[0][0] <= archived_before:
-            _, seq = heapq.heappop(heap)
-            stored = self.events.pop(seq, None)
-            if stored is not None:
-                self.size_bytes -= stored.size
-                dropped = True
-        if dropped:
-            self._sorted = None
-
-    def _drop_removed(self) -> None:
-        while self._by_age and self._by_age[0][1] not in self.events:
-            heapq.heappop(self._by_age)
-
-    def stop(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-
-    def snapshot(self) -> dict[str, Any]:
-        return {
-            "arn": self.arn,
-            "event_source_arn": self.event_source_arn,
-            "description": self.description,
-            "event_pattern": self.event_pattern,
-            "retention_days": self.retention_days,
-            "kms_key_identifier": self.kms_key_identifier,
-            "state": self.state,
-            "creation_time": self.creation_time,
-            "event_count": self.event_count,
-            "size_bytes": self.size_bytes,
-            "events": [jsontext.loads(e.text, max_depth=None) for e in self.by_event_time()],
-        }
-
-
-def archive_arn(region: str, account: str, name: str) -> str:
-    return arns.arn(region, account, f"archive/{name}")
-
-
-def sink_arn(region: str) -> str:
-    """The ARN archive rules target: no account, no resource."""
-    return f"arn:{arns.partition(region)}:events:{region}:::"
-
+    from ..resources import Rule
 
 def find(state: RegionState, name: str) -> Archive:
     found = state.archives.get(name)
@@ -227,31 +60,6 @@ def _put_managed_rule(ctx: Context, bus: EventBus, archive: Archive) -> Rule:
     return rules_ops.put_rule(ctx, bus, params, managed_by=MANAGED_BY)
 
 
-def store(backend: Backend, rule: Rule, target: Target, event: dict[str, Any]) -> None:
-    """The archive sink: store ``event`` into the archive the target's template names, if that
-    is still the archive the rule was made for."""
-    if "replay-name" in event:
-        return
-    now = backend.clock.now()
-    payload = target.input.render(event, rule_arn=rule.arn, rule_name=rule.name, ingestion_time=now)
-    try:
-        named = jsontext.loads(payload, max_depth=None)["archive-arn"] if payload is not None else None
-    except (ValueError, KeyError, TypeError):
-        named = None
-    if not isinstance(named, str):
-        return
-    arn, _, archive_id = named.rpartition(":")
-    parts = arns.parse(arn)
-    state = backend.regions.get((parts["account"], parts["region"])) if parts else None
-    archive = state.archives.get(parts["resource"].split("/", 1)[-1]) if state is not None and parts else None
-    if archive is not None and archive.id == archive_id:
-        archive.add(backend, event)
-
-
-# Sinks are found by the target ARN's resource type; arn:aws:events:<region>::: has none.
-delivery.SINKS[arns.parse(sink_arn("us-east-1"))["resource"].split("/", 1)[0]] = store
-
-
 def _summary(archive: Archive) -> dict[str, Any]:
     return {
         "ArchiveName": archive.name,
@@ -262,6 +70,10 @@ def _summary(archive: Archive) -> dict[str, Any]:
         "EventCount": archive.event_count,
         "CreationTime": archive.creation_time,
     }
+
+
+_NOT_REPLAYED = {"replay-name": [{"exists": False}]}
+"""Added to an archive's pattern in its managed rule: replayed events are never archived."""
 
 
 @operation("CreateArchive")
@@ -375,4 +187,4 @@ def delete_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-__all__ = ["MANAGED_BY", "Archive", "ArchivedEvent", "archive_arn", "find", "store"]
+__all__ = ["find"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import string
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +20,7 @@ from .. import arns, pagination
 from ..errors import ServiceError, already_exists, limit_exceeded, not_found, validation
 from ..ids import Ids
 from ..resources import RegionState
+from ..resources.connections import Connection
 from ..service import Context, operation
 
 _AUTH_KEYS = {
@@ -28,36 +28,6 @@ _AUTH_KEYS = {
     "API_KEY": "ApiKeyAuthParameters",
     "OAUTH_CLIENT_CREDENTIALS": "OAuthParameters",
 }
-_AFTER_PENDING = {"AUTHORIZING": "AUTHORIZED", "DEAUTHORIZING": "DEAUTHORIZED"}
-
-
-@dataclass(eq=False)
-class Connection:
-    name: str
-    arn: str
-    secret_arn: str
-    authorization_type: str
-    auth_parameters: dict[str, Any]
-    """The request's AuthParameters with every secret in it, as last created or updated."""
-    creation_time: datetime
-    last_modified_time: datetime
-    state: str
-    description: str | None = None
-    kms_key_identifier: str | None = None
-    invocation_connectivity: dict[str, Any] | None = None
-    last_authorized_time: datetime | None = None
-    oauth_token: str | None = None
-
-    def finish_pending_change(self) -> None:
-        """Finish an authorization or deauthorization begun by an earlier call."""
-        self.state = _AFTER_PENDING.get(self.state, self.state)
-
-    @property
-    def authorized(self) -> bool:
-        self.finish_pending_change()
-        return self.state == "AUTHORIZED"
-
-
 def connection_not_found(name: str) -> ServiceError:
     return not_found(f"Connection '{name}' does not exist.")
 
@@ -78,20 +48,6 @@ def find(ctx: Context, name: str, *, describing: bool = False) -> Connection:
                 f"Failed to describe the connection(s). Connection '{name}' does not exist."
             )
         raise connection_not_found(name)
-    found.finish_pending_change()
-    return found
-
-
-def by_arn(backend: Any, arn: str) -> Connection | None:
-    """The connection an ARN names, in whichever account and region holds it."""
-    parts = arns.parse(arn)
-    if parts is None:
-        return None
-    state = backend.regions.get((parts["account"], parts["region"]))
-    name = parts["resource"].split("/")[1] if parts["resource"].count("/") >= 2 else None
-    found = state.connections.get(name) if state is not None and name else None
-    if found is None or found.arn != arn:
-        return None
     found.finish_pending_change()
     return found
 

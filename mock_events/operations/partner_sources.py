@@ -12,52 +12,14 @@ that account created its bus. PutPartnerEvents reaches the buses of ACTIVE sourc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from .. import arns, delivery, pagination
+from .. import delivery, pagination
 from ..errors import ServiceError, already_exists, not_found
 from ..resources import RegionState
+from ..resources.partner_sources import EventSource, PartnerEventSource, source_arn, state_of
 from ..service import Context, operation
 from .put_events import Routed, answer, check_entry, check_request_size, event_time, not_authorized_for_source, route
-
-
-@dataclass(eq=False)
-class PartnerEventSource:
-    """The partner's side: one name offered to one or more accounts."""
-
-    name: str
-    arn: str
-    accounts: dict[str, datetime] = field(default_factory=dict)
-    """Receiving account -> when the source was offered to it."""
-
-
-@dataclass(eq=False)
-class EventSource:
-    """The receiving account's side of a partner event source."""
-
-    name: str
-    arn: str
-    created_by: str
-    partner_account: str
-    creation_time: datetime
-    deactivated: bool = False
-    deleted: bool = False
-
-
-def source_arn(region: str, name: str) -> str:
-    """Event source ARNs carry no account: ``arn:aws:events:<region>::event-source/<name>``."""
-    return arns.arn(region, "", f"event-source/{name}")
-
-
-def state_of(state: RegionState, source: EventSource) -> str:
-    if source.deleted:
-        return "DELETED"
-    bus = state.buses.get(source.name)
-    if bus is not None and bus.event_source_name == source.name and not source.deactivated:
-        return "ACTIVE"
-    return "PENDING"
 
 
 def _source_not_found(name: str) -> ServiceError:

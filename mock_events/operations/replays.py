@@ -11,25 +11,18 @@ archived event in the window, never one per minute of the window.
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from .. import arns, delivery, jsontext, pagination
 from ..errors import ServiceError, already_exists, bus_not_found, limit_exceeded, not_found, validation
 from ..service import Context, operation
-from .archives import Archive, ArchivedEvent
+from ..resources.archives import Archive, ArchivedEvent
+from ..resources.replays import ACTIVE, CLOCK, MINUTE, Replay, replay_arn
 
 if TYPE_CHECKING:
-    from ..clock import Timer
     from ..service import Backend
-
-MINUTE = timedelta(minutes=1)
-ACTIVE = ("STARTING", "RUNNING")
-IMMEDIATE, CLOCK = "immediate", "clock"
-
 
 def _time(value: Any) -> datetime:
     if isinstance(value, datetime):
@@ -37,62 +30,6 @@ def _time(value: Any) -> datetime:
     if isinstance(value, str):
         return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
     return datetime.fromtimestamp(value, timezone.utc)
-
-
-@dataclass(eq=False)
-class Replay:
-    name: str
-    arn: str
-    account: str
-    region: str
-    event_source_arn: str
-    destination: dict[str, Any]
-    bus_name: str
-    event_start: datetime
-    event_end: datetime
-    replay_start: datetime
-    description: str | None = None
-    state: str = "STARTING"
-    state_reason: str | None = None
-    replay_end: datetime | None = None
-    last_replayed: datetime | None = None
-    pending: list[ArchivedEvent] = field(default_factory=list)
-    cursor: int = 0
-    timer: Timer | None = None
-
-    @property
-    def slices(self) -> int:
-        """How many one-minute slices of event time the window spans."""
-        return max(1, -(-(self.event_end - self.event_start) // MINUTE))
-
-    def progress(self, now: datetime) -> datetime | None:
-        """EventLastReplayedTime: the end of the event time replayed so far (None before any)."""
-        if self.state != "RUNNING":
-            return self.last_replayed
-        done = (now - self.replay_start) // MINUTE
-        if done < 1:
-            return self.last_replayed
-        return min(self.event_end, self.event_start + done * MINUTE)
-
-    def snapshot(self) -> dict[str, Any]:
-        return {
-            "arn": self.arn,
-            "event_source_arn": self.event_source_arn,
-            "destination": json.loads(json.dumps(self.destination)),
-            "description": self.description,
-            "state": self.state,
-            "event_start": self.event_start,
-            "event_end": self.event_end,
-            "replay_start": self.replay_start,
-            "replay_end": self.replay_end,
-            "last_replayed": self.last_replayed,
-            "events_replayed": self.cursor,
-            "events_in_window": len(self.pending),
-        }
-
-
-def replay_arn(region: str, account: str, name: str) -> str:
-    return arns.arn(region, account, f"replay/{name}")
 
 
 def _archive(ctx: Context, arn: str) -> Archive:

@@ -11,7 +11,11 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from ._compiler import _Compiler
+from ._event import flatten
 
 if TYPE_CHECKING:
     from . import Pattern
@@ -144,17 +148,17 @@ def _values_at(event: Any, path: Path) -> list[Any] | None:
 
 
 def _field_matches(path: Path, asked_json: str, event: dict[str, Any]) -> bool:
-    return _single_field_pattern(path, asked_json).matches(event)
+    flat = flatten(event)
+    return any(all(test(flat.get(key)) for key, test in branch) for branch in _single_field_tests(path, asked_json))
 
 
 @lru_cache(maxsize=1024)
-def _single_field_pattern(path: Path, asked_json: str) -> Pattern:
-    from . import compile
-
+def _single_field_tests(path: Path, asked_json: str) -> tuple[tuple[tuple[str, Callable[[Any], bool]], ...], ...]:
+    """The compiled tests of a pattern that holds the one field ``path`` asking ``asked_json``."""
     text = asked_json
     for key in reversed(path):
         text = "{" + json.dumps(key) + ":" + text + "}"
-    return compile(text, max_length=len(text))
+    return tuple(tuple((key, field.finish()) for key, field in branch.items()) for branch in _Compiler(text).run())
 
 
 def _short(value: Any, limit: int = 80) -> str:

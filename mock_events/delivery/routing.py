@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Union
 
-from . import arns, jsontext, permissions
-from .errors import is_test_failure
+from .. import arns, jsontext, permissions
+from ..clock import format_time
+from ..errors import is_test_failure
+from . import archive_sink, http
 
 if TYPE_CHECKING:
-    from .resources import EventBus, Rule, Target
-    from .service import Backend
+    from ..resources import EventBus, Rule, Target
+    from ..service import Backend
 
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 DEFAULT_MAX_RETRIES = 185
 DEFAULT_MAX_AGE = 86400
 
@@ -172,12 +173,8 @@ class DeliveryLog:
         self.unmatched.clear()
 
 
-# Targets handled inside the mock, by the ARN's resource type (``event-bus``, ``archive``, ...).
-SINKS: dict[str, Sink] = {}
-
-
-def format_time(when: datetime) -> str:
-    return when.astimezone(timezone.utc).strftime(TIME_FORMAT)
+SINKS: dict[str, Sink] = {archive_sink.RESOURCE_TYPE: archive_sink.store}
+"""Targets handled inside the mock, by the ARN's resource type (event buses are forwarded to)."""
 
 
 def envelope(
@@ -286,9 +283,7 @@ def deliver(
         return
     http_request = None
     if kind == "api-destination":
-        from .operations.api_destinations import http_request_for
-
-        http_request = http_request_for(backend, rule, target, payload)
+        http_request = http.request_for(backend, target, payload)
     record = Delivery(
         target_arn=target.arn,
         target_id=target.id,

@@ -1,4 +1,4 @@
-"""The resources one account holds in one region: buses with their rules and targets, and the rest."""
+"""Event buses, their rules and the rules' targets."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from . import arns
-from .patterns import Pattern, RuleIndex
+from ..patterns import Pattern, RuleIndex
 
 if TYPE_CHECKING:
-    from .schedule import Schedule
-    from .transform import TargetInput
+    from ..schedule import Schedule
+    from ..transform import TargetInput
 
 
 @dataclass(eq=False)
@@ -84,37 +83,3 @@ class EventBus:
             self.index.remove(rule.name)
         else:
             self.index.add(rule.name, rule.pattern)
-
-
-class RegionState:
-    """Everything one account has in one region."""
-
-    def __init__(self, account: str, region: str, now: datetime) -> None:
-        self.account = account
-        self.region = region
-        self.buses: dict[str, EventBus] = {}
-        self.archives: dict[str, Any] = {}
-        self.replays: dict[str, Any] = {}
-        self.connections: dict[str, Any] = {}
-        self.api_destinations: dict[str, Any] = {}
-        self.endpoints: dict[str, Any] = {}
-        self.partner_event_sources: dict[str, Any] = {}
-        self.event_sources: dict[str, Any] = {}
-        self.add_bus("default", now)
-
-    def add_bus(self, name: str, now: datetime, **fields: Any) -> EventBus:
-        bus = EventBus(
-            name=name,
-            arn=arns.bus_arn(self.region, self.account, name),
-            account=self.account,
-            region=self.region,
-            creation_time=now,
-            last_modified_time=now,
-            **fields,
-        )
-        self.buses[name] = bus
-        return bus
-
-    @property
-    def default_bus(self) -> EventBus:
-        return self.buses["default"]
