@@ -256,6 +256,7 @@ def test_every_operation_of_the_model_has_a_handler():
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_valid_minimal_request_succeeds(events, events_mock, operation):
     setup, caller, request = VALID[operation]
+    assert events_mock.check_responses  # the answer is held to the output shape
     if operation == "CancelReplay":
         # A replay that is still running: replays follow the mock's clock, which stands still.
         events_mock.backend.replay_mode = "clock"

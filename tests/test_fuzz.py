@@ -6,8 +6,8 @@ wrong type), and hostile strings (unicode, lone surrogates, huge, deeply nested 
 malformed JSON, NaN-like numbers, patterns and input templates). They are sent through a
 boto3 client with client-side validation off, so everything reaches the mock.
 
-Every request must get either a response (the conftest checks it against the output shape;
-a mismatch surfaces as InternalException) or an error whose code the operation models, or a
+Every request must get either a response (every mock of the suite checks it against the output
+shape; a mismatch raises OutputShapeError, failing the test) or an error whose code the operation models, or a
 generic AWS error; never InternalException (a bug of ours, RecursionError included), another
 Python exception, or a hang. A refused request must change nothing.
 """
