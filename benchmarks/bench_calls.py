@@ -1,6 +1,7 @@
-"""Per-call time of put_rule, describe_rule, list_rules and put_targets: mock-events vs botocore's Stubber.
+"""Per-call time of put_rule, describe_rule, list_rules, put_targets and put_events of one entry (on a bus
+with no rules): mock-events vs botocore's Stubber answering the same call.
 
-Run: python benchmarks/bench_calls.py    (target: each at most 1.5x Stubber)
+Run: python benchmarks/bench_calls.py    (target, issue 13: each at most 1.2x Stubber)
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ CALLS = {
                     "EventBusName": "default"}]},
     ),
     "put_targets": ({"Rule": "r", "Targets": [TARGET]}, {"FailedEntryCount": 0, "FailedEntries": []}),
+    "put_events": (
+        {"Entries": [{"Source": "orders", "DetailType": "Order Placed", "Detail": '{"id": 1}', "EventBusName": "empty"}]},
+        {"FailedEntryCount": 0, "Entries": [{"EventId": "6a7e8feb-b491-4cf7-a9f1-bf3703467718"}]},
+    ),
 }
 
 
@@ -49,6 +54,7 @@ def main() -> None:
     with m:
         mocked = boto3.client("events", region_name="us-east-1")
         mocked.put_rule(Name="r", EventPattern=PATTERN)
+        mocked.create_event_bus(Name="empty")
     for name, (params, _) in CALLS.items():
         stubbed = stubbed_client(name, calls * (rounds + 1))
 
@@ -72,7 +78,7 @@ def main() -> None:
         ("operation", "Stubber", "mock-events", "ratio"),
         rows,
     )
-    print(f"\nmeasured {datetime.now(timezone.utc):%Y-%m-%d %H:%M}Z; target: ratio <= 1.5x")
+    print(f"\nmeasured {datetime.now(timezone.utc):%Y-%m-%d %H:%M}Z; target: ratio <= 1.2x")
 
 
 if __name__ == "__main__":

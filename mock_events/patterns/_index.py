@@ -263,13 +263,14 @@ class _Path:
     def __init__(self) -> None:
         self.exact: dict[Hashable, set[_Branch]] = {}
         self.lower: dict[str, set[_Branch]] = {}
-        self.prefix = _Affixes()
-        self.suffix = _Affixes()
-        self.prefix_lower = _Affixes()
-        self.suffix_lower = _Affixes()
+        # Made on first use: most paths hold one or two kinds of alternative.
+        self.prefix: _Affixes | None = None
+        self.suffix: _Affixes | None = None
+        self.prefix_lower: _Affixes | None = None
+        self.suffix_lower: _Affixes | None = None
         self.contains: dict[str, set[_Branch]] = {}
-        self.ranges = _Ranges()
-        self.networks = _Networks()
+        self.ranges: _Ranges | None = None
+        self.networks: _Networks | None = None
         self.anything_but: set[_Branch] = set()
         self.excluded: dict[str, set[_Branch]] = {}  # anything-but string -> branches excluding it
         self.present: set[_Branch] = set()
@@ -279,10 +280,9 @@ class _Path:
         kind, key = alt
         if kind in ("exact", "lower", "contains"):
             return len(getattr(self, kind).get(key, ()))
-        if kind in ("prefix", "suffix", "prefix_lower", "suffix_lower"):
-            return getattr(self, kind).size(key)
-        if kind == "networks":
-            return self.networks.size(key)
+        if kind in ("prefix", "suffix", "prefix_lower", "suffix_lower", "networks"):
+            table = getattr(self, kind)
+            return table.size(key) if table is not None else 0
         if kind == "anything_but":
             return len(self.anything_but)
         if kind == "present":
@@ -301,7 +301,11 @@ class _Path:
         elif kind == "present":
             self.present.add(branch)
         else:
-            getattr(self, kind).add(key, branch)
+            table = getattr(self, kind)
+            if table is None:
+                table = _Ranges() if kind == "ranges" else _Networks() if kind == "networks" else _Affixes()
+                setattr(self, kind, table)
+            table.add(key, branch)
 
     def discard(self, alt: _Alternative, branch: _Branch) -> None:
         kind, key = alt
@@ -315,7 +319,7 @@ class _Path:
         elif kind == "present":
             self.present.discard(branch)
         else:
-            getattr(self, kind).discard(key, branch)
+            getattr(self, kind).discard(key, branch)  # filed, so made
 
     def candidates(self, values: list[Any], out: set[_Branch]) -> None:
         """Add to ``out`` the branches some alternative of which ``values`` (the path's leaves) may meet."""
@@ -437,7 +441,10 @@ class RuleIndex:
 
     def add(self, key: Hashable, pattern: Pattern) -> None:
         """File ``pattern`` under ``key``, replacing what ``key`` held."""
-        if key in self._patterns:
+        held = self._patterns.get(key)
+        if held is pattern:  # PutRule again with the same pattern text: compiled patterns are shared
+            return
+        if held is not None:
             self.remove(key)
         self._patterns[key] = pattern
         placed: list[tuple[str, _Alternative, _Branch]] = []
