@@ -294,7 +294,7 @@ class Clock:
             return
         counts: dict[str, int] = {}
         for timer in due:
-            label = timer.label or "timer"
+            label = timer.label or "other timers (replays, archive expiry)"
             counts[label] = counts.get(label, 0) + (timer.count_until(limit) if timer.count_until else 1)
         total = sum(counts.values())
         if total <= threshold:
