@@ -200,12 +200,30 @@ def test_events_put_from_many_threads_with_callbacks_are_each_delivered_once(eve
 
     def putter(base: int) -> None:
         own = client()
-        for n in range(base, base + 50):
+        for n in range(base, base + 25):
             own.put_events(Entries=[{"Source": "orders", "DetailType": "x", "Detail": f'{{"n": {n}}}'}])
 
-    joins = [in_thread(lambda base=base: putter(base)) for base in range(0, 200, 50)]
+    joins = [in_thread(lambda base=base: putter(base)) for base in range(0, 100, 25)]
     for join in joins:
         join()
-    assert sorted(calls) == list(range(200))
-    assert sorted(d.event["detail"]["n"] for d in events_mock.deliveries(FUNCTION)) == list(range(200))
-    assert len(events_mock.deliveries(QUEUE)) == 200
+    assert sorted(calls) == list(range(100))
+    assert sorted(d.event["detail"]["n"] for d in events_mock.deliveries(FUNCTION)) == list(range(100))
+    assert len(events_mock.deliveries(QUEUE)) == 100
+
+
+def test_schedules_and_puts_whose_callbacks_call_the_service_interleave_freely(events, events_mock):
+    events_mock.clock.freeze()
+    events_mock.clock.set(START)
+    scheduled = "arn:aws:lambda:us-east-1:123456789012:function:scheduled"
+    every_minute(events, "a", scheduled)
+    every_minute(events, "b", scheduled)
+    route(events, "orders", FUNCTION)
+    events_mock.on_target(scheduled, lambda d: client().list_rules())
+    events_mock.on_target(FUNCTION, lambda d: (client().list_rules(), events_mock.deliveries(scheduled)))
+    advance = in_thread(lambda: [events_mock.clock.advance(minutes=1) for _ in range(50)])
+    putting = in_thread(lambda: [put(client()) for _ in range(50)])
+    advance()
+    putting()
+    assert len(events_mock.deliveries(scheduled)) == 100
+    assert len(events_mock.deliveries(FUNCTION)) == 50
+    assert events_mock.failures() == []
