@@ -57,7 +57,7 @@ def _put_managed_rule(ctx: Context, bus: EventBus, archive: Archive) -> Rule:
         "EventPattern": _rule_pattern(archive.event_pattern),
         "State": "ENABLED",
     }
-    return rules_ops.put_rule(ctx, bus, params, managed_by=MANAGED_BY)
+    return rules_ops.store_rule(ctx, bus, params, managed_by=MANAGED_BY)
 
 
 def _summary(archive: Archive) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def describe(rule: Rule, *, created_by: bool = True) -> dict[str, Any]:
     return out
 
 
-def put_rule(
+def store_rule(
     ctx: Context,
     bus: EventBus,
     params: dict[str, Any],
@@ -107,12 +107,12 @@ def put_rule(
 
 
 @operation("PutRule")
-def put_rule_operation(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+def put_rule(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     bus, _ = lookup.rule_on_bus(
         ctx, params["Name"], params.get("EventBusName"),
         action="events:PutRule", pattern_text=params.get("EventPattern", ""),
     )
-    rule = put_rule(ctx, bus, params)
+    rule = store_rule(ctx, bus, params)
     return {"RuleArn": rule.arn}
 
 
