@@ -91,6 +91,63 @@ class Timer:
         return f"<Timer {self.when.isoformat()}{state}>"
 
 
+class TimerSlot:
+    """The one timer a resource keeps armed: a scheduled rule's next fire, an archive's next
+    expiry, a clock-mode replay's next step.
+
+    Arming replaces the pending timer; a timer that was cancelled or replaced before it ran does
+    nothing when it runs (it may already be running in another thread when it is replaced).
+    """
+
+    __slots__ = ("_timer",)
+
+    def __init__(self) -> None:
+        self._timer: Timer | None = None
+
+    @property
+    def armed(self) -> bool:
+        return self._timer is not None
+
+    def cancel(self) -> None:
+        """Cancel the pending timer, if any."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def arm(
+        self,
+        clock: Clock,
+        when: datetime,
+        callback: Callable[[datetime], None],
+        *,
+        run: Callable[[Callable[[], None]], object],
+        label: str | None = None,
+        count_until: CountUntil | None = None,
+    ) -> None:
+        """Replace the pending timer with one that calls ``callback(due)`` at ``when``.
+
+        The callback runs inside ``run`` (the backend's ``run``: under its lock), and only if
+        this timer is still the slot's then; the slot is empty while the callback runs, so the
+        callback may arm it again.
+        """
+        self.cancel()
+
+        def due(at: datetime) -> None:
+            run(lambda: self._fire(timer, callback, at))
+
+        timer = clock.schedule(when, due, label=label, count_until=count_until)
+        self._timer = timer
+
+    def _fire(self, timer: Timer, callback: Callable[[datetime], None], at: datetime) -> None:
+        if self._timer is not timer:
+            return
+        self._timer = None
+        callback(at)
+
+    def __repr__(self) -> str:
+        return f"<TimerSlot {self._timer!r}>"
+
+
 class Clock:
     """The time the mock reads. Follows real time (datetime.now(timezone.utc), so freezegun/time-machine
     also apply) until set or frozen.

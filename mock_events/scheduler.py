@@ -19,35 +19,23 @@ def sync_rule(backend: Backend, rule: Rule, *, restart: bool) -> None:
     enabled (``restart``); otherwise a rule that already has a timer keeps it.
     """
     if rule.schedule is None or not rule.enabled:
-        _cancel(rule)
+        rule.timer.cancel()
         return
-    if not restart and rule.timer is not None:
+    if not restart and rule.timer.armed:
         return
-    _cancel(rule)
     now = backend.clock.now()
     rule.schedule_anchor = now
     _arm(backend, rule, now)
-
-
-def _cancel(rule: Rule) -> None:
-    if rule.timer is not None:
-        rule.timer.cancel()
-        rule.timer = None
 
 
 def _arm(backend: Backend, rule: Rule, after: datetime) -> None:
     assert rule.schedule is not None and rule.schedule_anchor is not None
     when = rule.schedule.next_fire(after, rule.schedule_anchor)
     if when is None:
-        rule.timer = None
+        rule.timer.cancel()
         return
 
     def fire(due: datetime) -> None:
-        backend.run(lambda: _fire(due))
-
-    def _fire(due: datetime) -> None:
-        if rule.timer is not timer:
-            return
         try:
             fire_rule(backend, rule, due)
         finally:
@@ -60,10 +48,10 @@ def _arm(backend: Backend, rule: Rule, after: datetime) -> None:
     def count_until(limit: datetime) -> int:
         return schedule.count_fires(when, limit, anchor)
 
-    timer = backend.clock.schedule(
-        when, fire, label=f"rule {rule.arn} ({rule.schedule_expression})", count_until=count_until
+    rule.timer.arm(
+        backend.clock, when, fire, run=backend.run,
+        label=f"rule {rule.arn} ({rule.schedule_expression})", count_until=count_until,
     )
-    rule.timer = timer
 
 
 def fire_rule(backend: Backend, rule: Rule, due: datetime) -> None:

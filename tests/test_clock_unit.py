@@ -538,3 +538,47 @@ def test_removed_listener_is_not_called(clock: Clock) -> None:
     clock.remove_listener(listener)
     clock.advance(hours=1)
     assert calls == []
+
+
+def _run(work):  # what Backend.run does, without a backend: work() and its result
+    return work()
+
+
+def test_a_timer_slot_runs_its_callback_once_when_due_and_is_empty_while_it_runs(clock: Clock) -> None:
+    slot = clock_module.TimerSlot()
+    seen: list[tuple[datetime, bool]] = []
+    slot.arm(clock, START + timedelta(minutes=1), lambda due: seen.append((due, slot.armed)), run=_run)
+    assert slot.armed
+    clock.advance(minutes=5)
+    assert seen == [(START + timedelta(minutes=1), False)]
+    assert not slot.armed
+
+
+def test_arming_a_timer_slot_again_replaces_its_timer(clock: Clock) -> None:
+    slot = clock_module.TimerSlot()
+    seen: list[str] = []
+    slot.arm(clock, START + timedelta(minutes=1), lambda due: seen.append("first"), run=_run)
+    slot.arm(clock, START + timedelta(minutes=2), lambda due: seen.append("second"), run=_run)
+    clock.advance(minutes=5)
+    assert seen == ["second"]
+
+
+def test_a_timer_replaced_after_it_became_due_does_nothing_when_it_runs(clock: Clock) -> None:
+    slot = clock_module.TimerSlot()
+    seen: list[str] = []
+    captured: list = []
+    slot.arm(clock, START + timedelta(minutes=1), lambda due: seen.append("stale"), run=lambda work: captured.append(work))
+    clock.advance(minutes=2)  # due: its work is handed to run, which holds it back
+    slot.arm(clock, START + timedelta(minutes=10), lambda due: seen.append("current"), run=_run)
+    captured[0]()  # the stale timer's work finally runs
+    assert seen == []
+    assert slot.armed
+
+
+def test_a_cancelled_timer_slot_runs_nothing(clock: Clock) -> None:
+    slot = clock_module.TimerSlot()
+    seen: list[str] = []
+    slot.arm(clock, START + timedelta(minutes=1), lambda due: seen.append("fired"), run=_run)
+    slot.cancel()
+    clock.advance(minutes=5)
+    assert seen == [] and not slot.armed

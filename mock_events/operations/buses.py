@@ -100,8 +100,7 @@ def delete_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     bus = ctx.state.buses.pop(name, None)
     if bus is not None:
         for rule in bus.rules.values():
-            if rule.timer is not None:
-                rule.timer.cancel()
+            rule.timer.cancel()
     return {}
 
 

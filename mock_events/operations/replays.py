@@ -94,9 +94,7 @@ def _publish_until(backend: Backend, replay: Replay, limit: datetime) -> bool:
 
 
 def _complete(backend: Backend, replay: Replay, when: datetime) -> None:
-    if replay.timer is not None:
-        replay.timer.cancel()
-        replay.timer = None
+    replay.timer.cancel()
     replay.state = "COMPLETED"
     replay.last_replayed = replay.event_end
     replay.replay_end = when
@@ -104,17 +102,7 @@ def _complete(backend: Backend, replay: Replay, when: datetime) -> None:
 
 
 def _schedule(backend: Backend, replay: Replay, when: datetime) -> None:
-    def step(due: datetime) -> None:
-        backend.run(lambda: _wake(due))
-
-    def _wake(due: datetime) -> None:
-        if replay.timer is not timer:
-            return
-        replay.timer = None
-        _step(backend, replay, due)
-
-    timer = backend.clock.schedule(when, step)
-    replay.timer = timer
+    replay.timer.arm(backend.clock, when, lambda due: _step(backend, replay, due), run=backend.run)
 
 
 def _step(backend: Backend, replay: Replay, due: datetime) -> None:
@@ -238,8 +226,6 @@ def cancel_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         raise ServiceError(
             "IllegalStatusException", f"Replay {replay.name} is not in a valid state for this operation."
         )
-    if replay.timer is not None:
-        replay.timer.cancel()
     replay.state = "CANCELLING"
     now = ctx.now()
     done = (now - replay.replay_start) // MINUTE

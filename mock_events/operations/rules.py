@@ -124,9 +124,7 @@ def describe_rule(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def delete_rule(bus: EventBus, rule: Rule) -> None:
     del bus.rules[rule.name]
     bus.index.remove(rule.name)
-    if rule.timer is not None:
-        rule.timer.cancel()
-        rule.timer = None
+    rule.timer.cancel()
 
 
 @operation("DeleteRule")

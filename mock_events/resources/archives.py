@@ -13,10 +13,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .. import arns, jsontext
-from ..clock import TIME_FORMAT
+from ..clock import TIME_FORMAT, TimerSlot
 
 if TYPE_CHECKING:
-    from ..clock import Timer
     from ..service import Backend
 
 MANAGED_BY = "prod.vhs.events.aws.internal"
@@ -65,7 +64,7 @@ class Archive:
     size_bytes: int = 0
     _by_age: list[tuple[datetime, int]] = field(default_factory=list)
     _sorted: list[ArchivedEvent] | None = None
-    timer: Timer | None = None
+    timer: TimerSlot = field(default_factory=TimerSlot)
     id: str = ""
     """Tells this archive from an earlier one of the same name in its managed rule's target."""
 
@@ -100,7 +99,7 @@ class Archive:
         self.size_bytes += stored.size
         heapq.heappush(self._by_age, (now, stored.seq))
         self._sorted = None
-        if self.retention_days and (self.timer is None or self._by_age[0][1] == stored.seq):
+        if self.retention_days and (not self.timer.armed or self._by_age[0][1] == stored.seq):
             self.arm_expiry(backend)
 
     def by_event_time(self) -> list[ArchivedEvent]:
@@ -111,9 +110,7 @@ class Archive:
 
     def arm_expiry(self, backend: Backend) -> None:
         """Keep one timer at the moment the oldest stored event outlives RetentionDays (0: never)."""
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
+        self.timer.cancel()
         self._drop_removed()
         keep = retention(self.retention_days)
         if keep is None or not self._by_age:
@@ -124,15 +121,10 @@ class Archive:
             return
 
         def expire(due: datetime) -> None:
-            with backend.lock:
-                if self.timer is not timer:
-                    return
-                self.timer = None
-                self.expire(due - keep)
-                self.arm_expiry(backend)
+            self.expire(due - keep)
+            self.arm_expiry(backend)
 
-        timer = backend.clock.schedule(when, expire)
-        self.timer = timer
+        self.timer.arm(backend.clock, when, expire, run=backend.run)
 
     def expire(self, archived_before: datetime) -> None:
         """Drop the events archived at or before ``archived_before``."""
@@ -152,9 +144,7 @@ class Archive:
             heapq.heappop(self._by_age)
 
     def stop(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
+        self.timer.cancel()
 
     def snapshot(self) -> dict[str, Any]:
         return {

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..clock import TimerSlot
 from ..patterns import Pattern, RuleIndex
 
 if TYPE_CHECKING:
@@ -46,7 +47,8 @@ class Rule:
     tags: dict[str, str] = field(default_factory=dict)
     targets: dict[str, Target] = field(default_factory=dict)
     schedule_anchor: datetime | None = None
-    timer: Any = None
+    timer: TimerSlot = field(default_factory=TimerSlot)
+    """The next fire of the rule's schedule."""
     created: int = 0
     """The rule's place in its backend's creation order (rules match in this order)."""
 

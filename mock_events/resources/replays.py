@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import arns
+from ..clock import TimerSlot
 from .archives import ArchivedEvent
-
-if TYPE_CHECKING:
-    from ..clock import Timer
 
 MINUTE = timedelta(minutes=1)
 ACTIVE = ("STARTING", "RUNNING")
@@ -37,7 +35,7 @@ class Replay:
     last_replayed: datetime | None = None
     pending: list[ArchivedEvent] = field(default_factory=list)
     cursor: int = 0
-    timer: Timer | None = None
+    timer: TimerSlot = field(default_factory=TimerSlot)
 
     @property
     def slices(self) -> int:
