@@ -659,3 +659,22 @@ def test_rule_index_agrees_with_every_corpus_pattern_at_once():
     for case in cases:
         event = validate_test_event(case["event"])
         assert index.match(event) == {i for i, p in patterns.items() if p.matches(event)}
+
+
+def test_rule_index_keeps_each_numeric_range_once():
+    import random
+    import tracemalloc
+
+    rng = random.Random(5)
+    patterns = [compile({"n": [{"numeric": [">", rng.uniform(-1e6, 0), "<=", rng.uniform(1, 1e6)]}]})
+                for _ in range(2000)]
+    tracemalloc.start()
+    try:
+        index = RuleIndex()
+        for i, p in enumerate(patterns):
+            index.add(i, p)
+        size, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert size < 2_000_000  # bytes: about 1 KB a rule, not a bucket per block of every range
+    assert index.match({"n": 0.5}) == {i for i, p in enumerate(patterns) if p.matches({"n": 0.5})}

@@ -9,7 +9,7 @@ alternative goes into the structure of its operator on the field's path:
 - exact strings, numbers, literals, ``equals-ignore-case``: hash tables;
 - ``prefix``, ``suffix`` (and their ignore-case forms), wildcards with a literal start or end: hash
   tables per literal length, probed with the value's slices of those lengths;
-- ``numeric`` ranges: a base-16 segment tree over floats' order-preserving 64-bit keys; ``cidr``
+- ``numeric`` ranges: a centred interval tree over floats' order-preserving 64-bit keys; ``cidr``
   and exact IP addresses: networks by mask length;
 - ``anything-but`` strings: every such branch of the path minus those excluding the value;
 - ``exists`` true (and what only needs a value at the path): by path; ``exists`` false: by absent path.
@@ -114,71 +114,110 @@ def _float_key(x: float) -> int:
     return (~bits) & 0xFFFF_FFFF_FFFF_FFFF if bits >> 63 else bits | 1 << 63
 
 
-_LEVELS = 17  # base-16 digits of a 64-bit key, and the root
+class _Node:
+    """The ranges whose ends first differ at one bit: every one of them holds the node's centre, so
+    those holding a key left of it are a prefix of the list sorted by lower end, and those holding a
+    key right of it a suffix of the list sorted by upper end."""
+
+    __slots__ = ("los", "by_lo", "his", "by_hi")
+
+    def __init__(self) -> None:
+        self.los: list[int] = []
+        self.by_lo: list[_Branch] = []
+        self.his: list[int] = []
+        self.by_hi: list[_Branch] = []
+
+    def add(self, lo: int, hi: int, branch: _Branch) -> None:
+        i = bisect.bisect_right(self.los, lo)
+        self.los.insert(i, lo)
+        self.by_lo.insert(i, branch)
+        i = bisect.bisect_right(self.his, hi)
+        self.his.insert(i, hi)
+        self.by_hi.insert(i, branch)
+
+    def discard(self, lo: int, hi: int, branch: _Branch) -> None:
+        _remove_sorted(self.los, self.by_lo, lo, branch)
+        _remove_sorted(self.his, self.by_hi, hi, branch)
 
 
-def _blocks(lo: int, hi: int) -> list[tuple[int, int]]:
-    """The aligned base-16 blocks (level, key >> 4*level) that exactly cover keys lo..hi."""
-    out: list[tuple[int, int]] = []
-    level = 0
-    while lo <= hi:
-        while lo <= hi and lo & 15:
-            out.append((level, lo))
-            lo += 1
-        while lo <= hi and hi & 15 != 15:
-            out.append((level, hi))
-            hi -= 1
-        if lo > hi:
-            break
-        lo >>= 4
-        hi >>= 4
-        level += 1
-    return out
+def _remove_sorted(keys: list[int], branches: list[_Branch], key: int, branch: _Branch) -> None:
+    i = bisect.bisect_left(keys, key)
+    while i < len(keys) and keys[i] == key:
+        if branches[i] is branch:
+            del keys[i], branches[i]
+            return
+        i += 1
 
 
 class _Ranges:
-    """Numeric ranges of one path, closed at both ends (open ends are left to the branch check)."""
+    """Numeric ranges of one path, closed at both ends (open ends are left to the branch check): a
+    centred interval tree over the floats' order-preserving 64-bit keys. Each range is kept once, in
+    the node of the highest bit where its ends' keys differ, so memory follows the number of ranges."""
 
-    __slots__ = ("levels", "_blocks")
+    __slots__ = ("nodes", "points", "levels", "_per_level")
 
     def __init__(self) -> None:
-        self.levels: list[dict[int, set[_Branch]]] = [{} for _ in range(_LEVELS)]
-        self._blocks: dict[tuple[float, float], list[tuple[int, int]]] = {}
+        self.nodes: dict[tuple[int, int], _Node] = {}  # (bit, key >> (bit + 1)) -> node
+        self.points: dict[int, set[_Branch]] = {}  # ranges of one value
+        self.levels: list[int] = []  # bits that have nodes
+        self._per_level: dict[int, int] = {}
 
     def __bool__(self) -> bool:
-        return any(self.levels)
+        return bool(self.points) or bool(self.levels)
 
-    def _cover(self, rng: _Numeric) -> list[tuple[int, int]]:
-        span = (rng.lo, rng.hi)
-        blocks = self._blocks.get(span)
-        if blocks is None:
-            blocks = _blocks(_float_key(rng.lo), _float_key(rng.hi))
-            if len(self._blocks) < 4096:
-                self._blocks[span] = blocks
-        return blocks
+    @staticmethod
+    def _place(rng: _Numeric) -> tuple[int, int, int]:
+        lo, hi = _float_key(rng.lo), _float_key(rng.hi)
+        return lo, hi, (lo ^ hi).bit_length() - 1
 
     def add(self, rng: _Numeric, branch: _Branch) -> None:
-        levels = self.levels
-        for level, block in self._cover(rng):
-            levels[level].setdefault(block, set()).add(branch)
+        lo, hi, bit = self._place(rng)
+        if bit < 0:
+            _bucket_add(self.points, lo, branch)
+            return
+        node = self.nodes.get((bit, lo >> (bit + 1)))
+        if node is None:
+            self.nodes[(bit, lo >> (bit + 1))] = node = _Node()
+            count = self._per_level.get(bit, 0)
+            if not count:
+                bisect.insort(self.levels, bit)
+            self._per_level[bit] = count + 1
+        node.add(lo, hi, branch)
 
     def discard(self, rng: _Numeric, branch: _Branch) -> None:
-        levels = self.levels
-        for level, block in self._cover(rng):
-            bucket = levels[level].get(block)
-            if bucket is not None:
-                bucket.discard(branch)
-                if not bucket:
-                    del levels[level][block]
+        lo, hi, bit = self._place(rng)
+        if bit < 0:
+            _bucket_discard(self.points, lo, branch)
+            return
+        where = (bit, lo >> (bit + 1))
+        node = self.nodes.get(where)
+        if node is None:
+            return
+        node.discard(lo, hi, branch)
+        if not node.los:
+            del self.nodes[where]
+            count = self._per_level[bit] - 1
+            if count:
+                self._per_level[bit] = count
+            else:
+                del self._per_level[bit]
+                self.levels.remove(bit)
 
     def containing(self, value: float, out: set[_Branch]) -> None:
         key = _float_key(value)
-        for level in self.levels:
-            if level:
-                hit = level.get(key)
-                if hit:
-                    out |= hit
-            key >>= 4
+        if self.points:
+            hit = self.points.get(key)
+            if hit:
+                out |= hit
+        nodes = self.nodes
+        for bit in self.levels:
+            node = nodes.get((bit, key >> (bit + 1)))
+            if node is None:
+                continue
+            if key >> bit & 1:  # right of the centre: the ranges reaching up to key
+                out.update(node.by_hi[bisect.bisect_left(node.his, key):])
+            else:
+                out.update(node.by_lo[:bisect.bisect_right(node.los, key)])
 
 
 _Address = ipaddress.IPv4Address | ipaddress.IPv6Address
