@@ -191,8 +191,10 @@ def test_events_put_from_many_threads_with_callbacks_are_each_delivered_once(eve
     calls = []
     lock = threading.Lock()
 
+    shared = client()
+
     def record(delivery: Any) -> None:
-        client().describe_rule(Name="orders")
+        shared.describe_rule(Name="orders")
         with lock:
             calls.append(delivery.event["detail"]["n"])
 
@@ -218,12 +220,13 @@ def test_schedules_and_puts_whose_callbacks_call_the_service_interleave_freely(e
     every_minute(events, "a", scheduled)
     every_minute(events, "b", scheduled)
     route(events, "orders", FUNCTION)
-    events_mock.on_target(scheduled, lambda d: client().list_rules())
-    events_mock.on_target(FUNCTION, lambda d: (client().list_rules(), events_mock.deliveries(scheduled)))
-    advance = in_thread(lambda: [events_mock.clock.advance(minutes=1) for _ in range(50)])
-    putting = in_thread(lambda: [put(client()) for _ in range(50)])
+    shared = client()  # botocore clients are thread-safe
+    events_mock.on_target(scheduled, lambda d: shared.list_rules())
+    events_mock.on_target(FUNCTION, lambda d: (shared.list_rules(), events_mock.deliveries(scheduled)))
+    advance = in_thread(lambda: [events_mock.clock.advance(minutes=1) for _ in range(100)])
+    putting = in_thread(lambda: [put(shared) for _ in range(100)])
     advance()
     putting()
-    assert len(events_mock.deliveries(scheduled)) == 100
-    assert len(events_mock.deliveries(FUNCTION)) == 50
+    assert len(events_mock.deliveries(scheduled)) == 200
+    assert len(events_mock.deliveries(FUNCTION)) == 100
     assert events_mock.failures() == []
