@@ -35,7 +35,7 @@ DEFAULTS: dict[QuotaName, int] = {
 
 def resolve(overrides: Mapping[QuotaName, int] | Mapping[str, int] | None) -> dict[str, int]:
     """AWS's defaults with ``overrides`` applied; unknown names are refused."""
-    quotas: dict[str, int] = dict(DEFAULTS)
+    quotas: dict[str, int] = {name: value for name, value in DEFAULTS.items()}
     for name, value in (overrides or {}).items():
         if name not in DEFAULTS:
             known = ", ".join(sorted(DEFAULTS))
