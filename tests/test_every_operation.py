@@ -10,6 +10,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from mock_events import mock_events
 from mock_events.model import service_model
 from mock_events.service import HANDLERS
 
@@ -254,13 +255,18 @@ def test_every_operation_of_the_model_has_a_handler():
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
-def test_valid_minimal_request_succeeds(events, events_mock, operation):
+def test_valid_minimal_request_succeeds(events, operation):
+    # A replay to cancel is still running: replays follow the mock's clock, which stands still.
+    cancel = operation == "CancelReplay"
+    with mock_events(replay_mode="clock" if cancel else "immediate") as mock:
+        assert mock.check_responses  # the answer is held to the output shape
+        if cancel:
+            mock.clock.freeze()
+        _valid_minimal_request_succeeds(events, operation)
+
+
+def _valid_minimal_request_succeeds(events: Any, operation: str) -> None:
     setup, caller, request = VALID[operation]
-    assert events_mock.check_responses  # the answer is held to the output shape
-    if operation == "CancelReplay":
-        # A replay that is still running: replays follow the mock's clock, which stands still.
-        events_mock.backend.replay_mode = "clock"
-        events_mock.clock.freeze()
     partner = _partner(events)
     state = setup(events, partner)
     client = partner if caller == "partner" else events
