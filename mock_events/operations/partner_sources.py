@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import delivery, pagination
+from .. import pagination
 from ..errors import ServiceError, already_exists, not_found
 from ..resources import RegionState
 from ..resources.partner_sources import EventSource, PartnerEventSource, source_arn, state_of
 from ..service import Context, operation
-from .put_events import Routed, answer, check_entry, check_request_size, event_time, not_authorized_for_source, route
+from .put_events import Destination, not_authorized_for_source, put_entries
 
 
 def _source_not_found(name: str) -> ServiceError:
@@ -129,41 +129,23 @@ def delete_partner_event_source(ctx: Context, params: dict[str, Any]) -> dict[st
 
 @operation("PutPartnerEvents")
 def put_partner_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    entries = params["Entries"]
-    check_request_size(entries)
-    now = ctx.now()
-    results: list[dict[str, Any]] = []
-    routed: list[Routed] = []
-    for entry in entries:
-        detail, error = check_entry(entry)
-        partner = ctx.state.partner_event_sources.get(entry["Source"]) if error is None else None
-        if error is None and partner is None:
-            error = not_authorized_for_source()
-        if error is not None:
-            results.append(error)
-            continue
-        assert partner is not None
-        event_id = ctx.backend.ids.uuid()
-        results.append({"EventId": event_id})
+    """PutEvents' pipeline; an entry's source is the partner's event source, and its event goes to
+    the bus of every account where that source is ACTIVE (with that account in the event)."""
+
+    def destinations(entry: dict[str, Any]) -> tuple[list[Destination], dict[str, str] | None]:
+        partner = ctx.state.partner_event_sources.get(entry["Source"])
+        if partner is None:
+            return [], not_authorized_for_source()
+        found = []
         for account in partner.accounts:
             receiving = ctx.backend.region(account, ctx.region)
             source = receiving.event_sources.get(partner.name)
-            if source is None or state_of(receiving, source) != "ACTIVE":
-                continue
-            bus = receiving.buses[partner.name]
-            event = delivery.envelope(
-                event_id=event_id,
-                detail_type=entry["DetailType"],
-                source=entry["Source"],
-                account=account,
-                time=event_time(entry, now),
-                region=bus.region,
-                resources=list(entry.get("Resources") or []),
-                detail=detail,
-            )
-            routed.append((bus, event, None))
-    route(ctx, routed)
-    return answer(results)
+            if source is not None and state_of(receiving, source) == "ACTIVE":
+                bus = receiving.buses[partner.name]
+                found.append(Destination(bus, account, bus.region))
+        return found, None
+
+    return put_entries(ctx, params["Entries"], destinations)
 
 
 # -- the receiving account's side ---------------------------------------------------------------

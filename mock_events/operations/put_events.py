@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from .. import access, arns, delivery, jsontext
 from ..errors import ServiceError, validation
@@ -87,9 +88,17 @@ def resolve_bus(
     return bus, None
 
 
-Routed = tuple["EventBus | str", dict[str, Any], "str | None"]
-"""An accepted event: its bus (or the ARN of the bus it named, which does not exist), the event,
-its trace header."""
+class Destination(NamedTuple):
+    """Where an accepted entry goes: a bus, or the ARN of the bus it named, which does not exist;
+    and the event's ``account`` and ``region``."""
+
+    bus: EventBus | str
+    account: str
+    region: str
+
+
+Resolve = Callable[[dict[str, Any]], "tuple[list[Destination], dict[str, str] | None]"]
+"""An operation's way to find where a checked entry goes: its destinations, or its error."""
 
 
 def _missing_bus(ctx: Context, entry: dict[str, Any]) -> tuple[str, str]:
@@ -117,64 +126,71 @@ def check_entry(entry: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str,
     return detail, None
 
 
-def route(ctx: Context, routed: list[Routed]) -> None:
-    """Publish accepted events, after every entry has its answer."""
-    for bus, event, trace_header in routed:
-        if isinstance(bus, str):
-            delivery.drop_for_missing_bus(ctx.backend, bus, event)
-        else:
-            delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
-
-
 def answer(results: list[dict[str, Any]]) -> dict[str, Any]:
     failed = sum(1 for r in results if "ErrorCode" in r)
     return {"FailedEntryCount": failed, "Entries": results}
 
 
-def put_entries(
-    ctx: Context, entries: list[dict[str, Any]], *, bus_override: EventBus | None = None
-) -> dict[str, Any]:
-    """Check, answer and route PutEvents entries; the answer never depends on delivery."""
+def put_entries(ctx: Context, entries: list[dict[str, Any]], resolve: Resolve) -> dict[str, Any]:
+    """The pipeline of PutEvents and PutPartnerEvents: check each entry, find where it goes
+    (``resolve``), answer, then route the accepted events; the answer never depends on delivery.
+
+    An entry has one event id, whichever buses its event reaches.
+    """
     check_request_size(entries)
     now = ctx.now()
     results: list[dict[str, Any]] = []
-    routed: list[Routed] = []
+    routed: list[tuple[EventBus | str, dict[str, Any], str | None]] = []
     for entry in entries:
         detail, error = check_entry(entry)
-        if error is None and entry["Source"].startswith(RESERVED_SOURCE_PREFIX):
-            error = not_authorized_for_source()
-        bus: EventBus | None = None
+        destinations: list[Destination] = []
         if error is None:
-            if bus_override is not None:
-                bus, error = bus_override, None
-            else:
-                bus, error = resolve_bus(ctx, entry)
+            destinations, error = resolve(entry)
         if error is not None:
             results.append(error)
             continue
         event_id = ctx.backend.ids.uuid()
         results.append({"EventId": event_id})
-        destination, region = (bus, bus.region) if bus is not None else _missing_bus(ctx, entry)
-        event = delivery.envelope(
-            event_id=event_id,
-            detail_type=entry["DetailType"],
-            source=entry["Source"],
-            account=ctx.account,
-            time=event_time(entry, now),
-            region=region,
-            resources=list(entry.get("Resources") or []),
-            detail=detail,
-        )
-        routed.append((destination, event, entry.get("TraceHeader")))
-    route(ctx, routed)
+        for bus, account, region in destinations:
+            event = delivery.envelope(
+                event_id=event_id,
+                detail_type=entry["DetailType"],
+                source=entry["Source"],
+                account=account,
+                time=event_time(entry, now),
+                region=region,
+                resources=list(entry.get("Resources") or []),
+                detail=detail,
+            )
+            routed.append((bus, event, entry.get("TraceHeader")))
+    for bus, event, trace_header in routed:
+        if isinstance(bus, str):
+            delivery.drop_for_missing_bus(ctx.backend, bus, event)
+        else:
+            delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
     return answer(results)
+
+
+def _put_events_destination(
+    ctx: Context, entry: dict[str, Any], endpoint_bus: EventBus | None
+) -> tuple[list[Destination], dict[str, str] | None]:
+    if entry["Source"].startswith(RESERVED_SOURCE_PREFIX):
+        return [], not_authorized_for_source()
+    bus, error = (endpoint_bus, None) if endpoint_bus is not None else resolve_bus(ctx, entry)
+    if error is not None:
+        return [], error
+    if bus is None:
+        arn, region = _missing_bus(ctx, entry)
+        return [Destination(arn, ctx.account, region)], None
+    return [Destination(bus, ctx.account, bus.region)], None
 
 
 @operation("PutEvents")
 def put_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     endpoint_id = params.get("EndpointId")
+    endpoint_bus = None
     if endpoint_id is not None:
         from .endpoints import primary_bus
 
-        return put_entries(ctx, params["Entries"], bus_override=primary_bus(ctx, endpoint_id))
-    return put_entries(ctx, params["Entries"])
+        endpoint_bus = primary_bus(ctx, endpoint_id)
+    return put_entries(ctx, params["Entries"], lambda entry: _put_events_destination(ctx, entry, endpoint_bus))

@@ -67,12 +67,19 @@ def _in_window(archive: Archive, start: datetime, end: datetime) -> list[Archive
 
 
 def _replayed(replay: Replay, stored: ArchivedEvent) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in jsontext.loads(stored.text, max_depth=None).items():
-        out[key] = value
-        if key == "region":
-            out["replay-name"] = replay.name
-    return out
+    """The archived event as its replay publishes it: ``replay-name`` added after ``region``."""
+    event = jsontext.loads(stored.text, max_depth=None)
+    return delivery.envelope(
+        event_id=event["id"],
+        detail_type=event["detail-type"],
+        source=event["source"],
+        account=event["account"],
+        time=stored.time,
+        region=event["region"],
+        resources=event["resources"],
+        detail=event["detail"],
+        replay_name=replay.name,
+    )
 
 
 def _publish_until(backend: Backend, replay: Replay, limit: datetime) -> bool:
