@@ -11,7 +11,7 @@ import warnings
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from .errors import is_test_failure
+from .errors import MockMisuseError, is_test_failure
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 """How an event's ``time`` reads: UTC, to the second."""
@@ -253,7 +253,7 @@ class Clock:
 
     def _refuse_inside_callback(self, what: str) -> None:
         if self._runner == threading.get_ident():
-            raise RuntimeError(f"cannot {what} the clock from inside a timer callback")
+            raise MockMisuseError(f"cannot {what} the clock from inside a timer callback")
 
     # -- timers ------------------------------------------------------------------------------
 

@@ -37,18 +37,25 @@ def bus_not_found(name: str) -> ServiceError:
     return not_found(f"Event bus {name} does not exist.")
 
 
+class MockMisuseError(RuntimeError):
+    """A test used the mock in a way it cannot honour (e.g. moving the clock from a callback of a
+    scheduled delivery). Raised from a callback, it fails the test, never the target: taken as a
+    target failure it would be retried and hidden in ``failures()``."""
+
+
 def is_test_failure(error: BaseException) -> bool:
     """Whether ``error``, raised by a test's callback, fails the test rather than the target.
 
     An ``AssertionError`` (what ``assert`` and unittest's ``fail()`` raise), unittest's
     ``SkipTest``, and every ``BaseException`` that is not an ``Exception`` (pytest's ``fail()``,
     ``skip()`` and ``xfail()`` outcomes, ``KeyboardInterrupt``, ``SystemExit``) is never taken
-    as a target failure: it propagates out of the call that made the delivery.
+    as a target failure: it propagates out of the call that made the delivery. Neither is the
+    mock's own ``MockMisuseError``.
     """
     return isinstance(error, _TEST_OUTCOMES) or not isinstance(error, Exception)
 
 
-_TEST_OUTCOMES = (AssertionError, unittest.SkipTest)
+_TEST_OUTCOMES = (AssertionError, unittest.SkipTest, MockMisuseError)
 
 
 def invalid_arn(arn: str) -> ServiceError:
