@@ -18,8 +18,10 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def format_time(when: datetime) -> str:
-    """``when`` as an event's ``time`` (``TIME_FORMAT``)."""
-    return when.astimezone(timezone.utc).strftime(TIME_FORMAT)
+    """``when`` (naive = UTC) as an event's ``time`` (``TIME_FORMAT``), the year always of four
+    digits: ``strftime``'s ``%Y`` writes year 1 as ``1`` on some platforms, a time no reader parses."""
+    utc = _as_utc(when)
+    return f"{utc.year:04d}{utc.strftime(TIME_FORMAT[2:])}"
 
 __all__ = ["DEFAULT_FIRE_WARNING_THRESHOLD", "Clock", "ClockJumpWarning", "Timer"]
 
