@@ -145,7 +145,7 @@ def as_envelope(
         return dict(event)
     detail = event.get("Detail", "{}")
     if isinstance(detail, str):
-        detail = json.loads(detail)
+        detail = jsontext.loads(detail, max_depth=None)
     when = event.get("Time", now)
     if isinstance(when, str):
         when = datetime.fromisoformat(when.replace("Z", "+00:00"))
@@ -212,7 +212,7 @@ def _where_test(where: Where) -> Callable[[Delivery], bool]:
 
     def test(delivery: Delivery) -> bool:
         try:
-            body = json.loads(delivery.payload)
+            body = jsontext.loads(delivery.payload, max_depth=None)
         except ValueError:
             return False
         return isinstance(body, dict) and pattern.matches(body)
@@ -268,11 +268,11 @@ def _short_delivery(d: Delivery) -> str:
 def _short_payload(payload: str) -> str:
     """A whole event is shown by what tells events apart: source, detail-type and detail."""
     try:
-        body = json.loads(payload)
+        body = jsontext.loads(payload, max_depth=None)
     except ValueError:
         return payload
     if isinstance(body, dict) and "detail-type" in body and "detail" in body:
-        detail = json.dumps(body["detail"], ensure_ascii=False, separators=(",", ":"))
+        detail = jsontext.dumps(body["detail"])
         return f"event {body.get('source')!r} {body.get('detail-type')!r} detail {detail}"
     return payload
 
@@ -372,7 +372,7 @@ def summary(backend: Backend) -> str:
         if len(rules) > _SHOWN * 2:
             lines.append(f"  ... {len(rules) - _SHOWN * 2} more rules")
     lines.append(f"events put: {len(events)}")
-    lines += [_cut(f"  {arn.rsplit('/', 1)[-1]}: {json.dumps(e, ensure_ascii=False)}") for arn, e in events[-_RECENT_EVENTS:]]
+    lines += [_cut(f"  {arn.rsplit('/', 1)[-1]}: {jsontext.readable(e)}") for arn, e in events[-_RECENT_EVENTS:]]
     lines.append(f"deliveries: {len(deliveries)}")
     lines += [_cut(f"  {d.target_arn} <- {_short_delivery(d)}") for d in deliveries[-_RECENT_EVENTS:]]
     lines.append(f"failures: {len(failures)}")

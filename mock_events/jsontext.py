@@ -19,7 +19,7 @@ import re
 from itertools import accumulate
 from typing import Any, Callable
 
-__all__ = ["MAX_DEPTH", "JSONTextError", "copy", "depth", "dumps", "loads"]
+__all__ = ["MAX_DEPTH", "JSONTextError", "copy", "depth", "dumps", "loads", "readable"]
 
 MAX_DEPTH = 1000
 """How deep PutEvents nests JSON ("PutEvents will only process nested JSON up to 1000 levels deep")."""
@@ -113,6 +113,15 @@ def dumps(value: Any) -> str:
         return _compact(value)
     except RecursionError:
         return _encode_iteratively(value, _compact, _compact)
+
+
+def readable(value: Any) -> str:
+    """JSON text of ``value`` as ``json.dumps`` writes it for a reader (``", "``, ``": "``, non-ASCII
+    kept); compact where it nests deeper than ``json.dumps`` reaches."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except RecursionError:
+        return dumps(value)
 
 
 def copy(value: Any) -> Any:

@@ -35,3 +35,37 @@ def test_an_entry_time_at_the_ends_of_the_calendar_is_archived_and_replayed(even
     assert replay["State"] == "COMPLETED"
     replayed = [d.event["time"] for d in events_mock.deliveries(QUEUE) if "replay-name" in d.event]
     assert replayed == ([shown] if when < START else [])  # an event's time decides if it is replayed
+
+
+DEEP = '{"a":' * 999 + "1" + "}" * 999
+"""A Detail nested as deep as PutEvents accepts (with the envelope, 1,000 levels)."""
+
+
+@pytest.fixture
+def deep_delivered(events, events_mock):
+    events.put_rule(Name="all", EventPattern='{"source":["app"]}')
+    events.put_targets(Rule="all", Targets=[{"Id": "q", "Arn": QUEUE}])
+    events.put_rule(Name="other", EventPattern='{"detail":{"a":{"b":["x"]}}}')
+    events.put_targets(Rule="other", Targets=[{"Id": "q", "Arn": QUEUE + "2"}])
+    answer = events.put_events(Entries=[{"Source": "app", "DetailType": "t", "Detail": DEEP}])
+    assert answer["FailedEntryCount"] == 0
+    return events_mock
+
+
+def test_explain_reads_an_entry_with_a_deepest_detail(deep_delivered):
+    explanation = deep_delivered.explain({"Source": "app", "DetailType": "t", "Detail": DEEP})
+    assert explanation
+    assert "other" in str(explanation)
+
+
+def test_assert_delivered_where_reads_a_deepest_delivery(deep_delivered):
+    deep_delivered.assert_delivered(QUEUE, where={"source": ["app"], "detail-type": ["t"]})
+
+
+def test_a_failed_assert_delivered_shows_a_deepest_delivery(deep_delivered):
+    with pytest.raises(AssertionError) as failed:
+        deep_delivered.assert_delivered(QUEUE, where={"source": ["nothing"]})
+    assert "app" in str(failed.value)
+    with pytest.raises(AssertionError) as failed:
+        deep_delivered.assert_delivered(QUEUE + "2")
+    assert "other" in str(failed.value)

@@ -14,6 +14,7 @@ from itertools import product
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .. import jsontext
 from ._compiler import _Compiler
 from ._event import flatten
 
@@ -162,5 +163,5 @@ def _single_field_tests(path: Path, asked_json: str) -> tuple[tuple[tuple[str, C
 
 
 def _short(value: Any, limit: int = 80) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    text = jsontext.readable(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
