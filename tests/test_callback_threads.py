@@ -167,6 +167,16 @@ def test_a_callback_sees_the_deliveries_made_before_its_own(events, events_mock)
     assert [d.target_arn for d in events_mock.deliveries()] == [QUEUE, FUNCTION, other]
 
 
+def test_failures_are_recorded_in_the_order_of_the_entries(events, events_mock):
+    route(events, "orders", FUNCTION, RetryPolicy={"MaximumRetryAttempts": 0})
+    events_mock.on_target(FUNCTION, lambda d: 1 / 0)
+    events.put_events(Entries=[
+        {"Source": "orders", "DetailType": "x", "Detail": "{}"},
+        {"Source": "orders", "DetailType": "x", "Detail": "{}", "EventBusName": "ghost"},
+    ])
+    assert [f.target_arn.rsplit(":", 1)[1] for f in events_mock.failures()] == ["handler", "event-bus/ghost"]
+
+
 def test_another_thread_is_answered_while_a_callback_runs(events, events_mock):
     route(events, "orders", FUNCTION)
     route(events, "shipping", QUEUE, '{"source":["shipping"]}')

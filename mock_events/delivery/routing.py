@@ -506,10 +506,9 @@ def _fail(
 
 def drop_for_missing_bus(backend: Backend, bus_arn: str, event: dict[str, Any]) -> None:
     """Record an accepted event whose event bus does not exist: AWS drops it, the test sees why."""
-    log = backend.log
     name = bus_arn.split(":event-bus/", 1)[1]
-    log._append(
-        log.failures,
+    _emit(
+        backend,
         Failure(
             target_arn=bus_arn,
             target_id=None,
