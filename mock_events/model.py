@@ -282,6 +282,9 @@ def _all_pass(tests: tuple[Test, ...]) -> Test:
     if len(tests) == 3:
         a, b, c = tests
         return lambda v: a(v) and b(v) and c(v)
+    if len(tests) == 4:
+        a, b, c, d = tests
+        return lambda v: a(v) and b(v) and c(v) and d(v)
 
     def check(v: Any) -> bool:
         for test in tests:
