@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
+
+import pytest
 
 from mock_events import EventsMock
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = re.findall(r"^```python\n(.*?)^```", (ROOT / "README.md").read_text(), re.MULTILINE | re.DOTALL)
+NEEDS = {"aioboto3": "aioboto3", "freezegun": "freezegun", "moto": "moto"}
 
 
-def _usage_sample() -> str:
-    section = (ROOT / "README.md").read_text().split("\n## Using it\n", 1)[1]
-    return section.split("```python\n", 1)[1].split("\n```", 1)[0]
+def test_the_readme_has_its_python_samples() -> None:
+    assert len(SAMPLES) >= 4
 
 
-def test_the_usage_sample_runs_as_written():
+@pytest.mark.parametrize("sample", SAMPLES, ids=[f"sample{i}" for i in range(1, len(SAMPLES) + 1)])
+def test_each_python_sample_runs_as_written(sample: str) -> None:
+    for word, module in NEEDS.items():
+        if re.search(rf"^(import|from) {word}\b", sample, re.MULTILINE):
+            pytest.importorskip(module)
     namespace: dict[str, object] = {}
-    exec(compile(_usage_sample(), "README.md", "exec"), namespace)  # noqa: S102 - our own README
-    namespace["test_order_is_announced"]()  # type: ignore[operator]
-    namespace["test_with_the_handle"]()  # type: ignore[operator]
-    with EventsMock() as events_mock:
-        namespace["test_with_the_fixture"](events_mock)  # type: ignore[operator]
+    exec(compile(sample, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    tests = {name: f for name, f in namespace.items() if name.startswith("test_") and callable(f)}
+    assert tests, "a sample defines the tests it shows"
+    for test in tests.values():
+        if "events_mock" in inspect.signature(test).parameters:  # type: ignore[arg-type]
+            with EventsMock() as events_mock:
+                test(events_mock)  # type: ignore[operator]
+        else:
+            test()  # type: ignore[operator]
 
 
 def test_the_oldest_tox_env_pins_the_floors_pyproject_declares():
