@@ -11,6 +11,7 @@ import warnings
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
+from . import timestamps
 from .errors import MockMisuseError, is_test_failure
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -53,7 +54,19 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 def _as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError(f"{moment} is outside the years 1 to 9999 in UTC") from None
+
+
+def _running(offset: timedelta) -> datetime:
+    """Real time moved by ``offset``, held at the ends of the calendar (a clock set to its last
+    second stays there instead of failing a second later)."""
+    try:
+        return _real_now() + offset
+    except OverflowError:
+        return timestamps.LATEST if offset > timedelta(0) else timestamps.EARLIEST
 
 
 def _real_now() -> datetime:
@@ -184,7 +197,7 @@ class Clock:
             return self._pinned
         if self._frozen_at is not None:
             return self._frozen_at
-        return _real_now() + self._offset
+        return _running(self._offset)
 
     @property
     def frozen(self) -> bool:
@@ -216,14 +229,22 @@ class Clock:
         hours: float = 0,
         days: float = 0,
     ) -> None:
-        """Move time forward by `delta` plus the keyword units, running every timer due on the way."""
-        step = (delta or timedelta(0)) + timedelta(seconds=seconds, minutes=minutes, hours=hours, days=days)
+        """Move time forward by `delta` plus the keyword units, running every timer due on the way.
+
+        Raises ValueError, changing nothing, for a negative step or one past the year 9999.
+        """
+        try:
+            step = (delta or timedelta(0)) + timedelta(seconds=seconds, minutes=minutes, hours=hours, days=days)
+        except OverflowError:
+            raise ValueError("cannot advance the clock past the year 9999") from None
         if step < timedelta(0):
             raise ValueError(f"cannot advance the clock by a negative amount ({step})")
         with self._run_lock:
             self._refuse_inside_callback("advance")
             old = self.now()
-            target = old + step
+            target = timestamps.later(old, step)
+            if target is None:
+                raise ValueError(f"cannot advance the clock past the year 9999 (it is {old}, the step {step})")
             errors = self._run_until(target)
             with self._lock:
                 if self._frozen_at is not None:
@@ -374,7 +395,7 @@ class Clock:
     def _unpinned_now(self) -> datetime:
         if self._frozen_at is not None:
             return self._frozen_at
-        return _real_now() + self._offset
+        return _running(self._offset)
 
     def __repr__(self) -> str:
         with self._lock:

@@ -208,7 +208,18 @@ _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_j
 
 
 def _timestamp(value: Any) -> Any:
-    return DEFAULT_TIMESTAMP_PARSER(value.timestamp() if isinstance(value, datetime) else value)
+    if not isinstance(value, datetime):
+        return DEFAULT_TIMESTAMP_PARSER(value)
+    try:
+        return DEFAULT_TIMESTAMP_PARSER(value.timestamp())
+    except (ValueError, OverflowError, OSError):
+        # Near the year 1 or 9999 the float (or the local time zone) leaves the calendar; AWS
+        # answers to the millisecond, and in UTC the moment is still one.
+        moment = value.replace(microsecond=value.microsecond // 1000 * 1000)
+        try:
+            return DEFAULT_TIMESTAMP_PARSER(moment.timestamp())
+        except (ValueError, OverflowError, OSError):
+            return moment
 
 
 class _DecodedJSONParser(JSONParser):

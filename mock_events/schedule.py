@@ -20,6 +20,8 @@ _RATE_RE = re.compile(r"rate\(([1-9][0-9]*) (minute|minutes|hour|hours|day|days)
 _CRON_RE = re.compile(r"cron\(([^()]*)\)")
 _DIGITS_RE = re.compile(r"[0-9]+")
 
+_JAVA_INT_MAX = 2**31 - 1  # the service reads the rate value as a Java int
+
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 
 _MONTH_NAMES = {name: i for i, name in enumerate(
@@ -79,10 +81,13 @@ class RateSchedule(Schedule):
 
     def next_fire(self, after: datetime, anchor: datetime) -> datetime | None:
         after, anchor = _as_utc(after), _as_utc(anchor)
-        period = self.period
-        if after < anchor:
-            return anchor + period
-        return anchor + ((after - anchor) // period + 1) * period
+        try:
+            period = self.period
+            if after < anchor:
+                return anchor + period
+            return anchor + ((after - anchor) // period + 1) * period
+        except OverflowError:  # after the year 9999: never, for a clock
+            return None
 
     def count_fires(self, first: datetime, until: datetime, anchor: datetime) -> int:
         first, until = _as_utc(first), _as_utc(until)
@@ -96,6 +101,8 @@ def _parse_rate(expression: str) -> RateSchedule:
     if match is None:
         raise ScheduleError(f"malformed rate expression: {expression!r}")
     value, unit = int(match.group(1)), match.group(2)
+    if value > _JAVA_INT_MAX:
+        raise ScheduleError(f"rate value {value} is larger than AWS reads")
     plural = unit.endswith("s")
     if (value == 1) == plural:
         raise ScheduleError(f"rate value {value} needs the {'singular' if value == 1 else 'plural'} unit")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable, NamedTuple
 
 from jsonpath_ng import JSONPath
 from jsonpath_ng import parse as parse_json_path
 from jsonpath_ng.jsonpath import Child, Fields, Index, Root, This
 
-from . import jsontext
+from . import jsontext, timestamps
 
 __all__ = ["TargetInput", "TargetInputError", "value_at"]
 
@@ -208,12 +208,6 @@ def _split_json_template(template: str) -> tuple[list[str], list[tuple[str, bool
     return literals, slots
 
 
-def _format_time(moment: datetime) -> str:
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _event_without_detail(event: dict[str, Any], ingestion_time: str) -> dict[str, Any]:
     return {
         "id": event.get("id"),
@@ -342,7 +336,7 @@ def _compile_transformer(target_id: str, transformer: dict[str, Any]) -> Callabl
             values[_RULE_ARN] = rule_arn
             values[_RULE_NAME] = rule_name
             if needs_time:
-                stamp = _format_time(ingestion_time)
+                stamp = timestamps.format_time(ingestion_time)
                 values[_INGESTION_TIME] = stamp
                 if _EVENT in used:
                     values[_EVENT] = _event_without_detail(event, stamp)

@@ -1,15 +1,19 @@
 """Fuzzed requests for every operation: an answer that fits the model, or an AWS error, never a crash.
 
-Requests are generated from each operation's input shape in botocore's model: valid values,
-values that break a constraint (length, pattern, enum, range, a missing required member, a
-wrong type), and hostile strings (unicode, lone surrogates, huge, deeply nested JSON,
-malformed JSON, NaN-like numbers, patterns and input templates). They are sent through a
-boto3 client with client-side validation off, so everything reaches the mock.
+Requests are generated from each operation's input shape in botocore's model: valid values
+(numbers up to their bounds, or Java's int and long where the model sets none; timestamps from
+the year 1 to the year 9999), now and then every optional member at once; values that break a
+constraint (length, pattern, enum, range, a missing required member, a wrong type); and hostile
+strings (odd Unicode, escaped and raw lone surrogates, huge values, JSON nested to 999, 1,000,
+1,001 and more levels, malformed JSON, NaN-like and overflowing numbers, patterns and input
+templates). They are sent through a boto3 client with client-side validation off, so
+everything reaches the mock.
 
 Every request must get either a response (every mock of the suite checks it against the output
 shape; a mismatch raises OutputShapeError, failing the test) or an error whose code the operation models, or a
 generic AWS error; never InternalException (a bug of ours, RecursionError included), another
-Python exception, or a hang. A refused request must change nothing.
+Python exception, or a hang. A refused request must change nothing, and neither may a
+PutEvents or PutPartnerEvents whose every entry was refused.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import re
 import signal
 import threading
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import boto3
@@ -30,7 +34,7 @@ from botocore.exceptions import ClientError
 from botocore.model import Shape
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from mock_events import EventsMock
+from mock_events import EventsMock, jsontext
 from mock_events.model import _regex, operation_model, service_model
 
 ACCOUNT = "123456789012"
@@ -100,7 +104,16 @@ NUMBERS = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     st.sampled_from([0, -0.0, 1e308, -1e308, 5e-324, 2**53 + 1, 10**18]),
 )
-_RAW_NUMBERS = st.sampled_from(["NaN", "Infinity", "-Infinity", "1e999", "-0", "1" * 400, "0.1e-999"])
+_RAW_NUMBERS = st.sampled_from([
+    "NaN", "Infinity", "-Infinity", "1e999", "-1e309", "-0", "1" * 400, "0.1e-999", "1.7976931348623157e308",
+    "4.9e-324", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
+])
+# Text that is odd as Unicode: combining marks, zero-width and bidirectional controls, a byte order
+# mark, line separators, astral characters, escaped surrogate pairs and escaped lone surrogates.
+ODD_UNICODE = [
+    "東京", "e\u0301", "\u200b", "\u202eevil", "\ufeff", "\u2028\u2029", "😀", "\ud83d\ude00",
+    "\ud800", "\udfff", "\ud83d", "a\u0000b", "ǅ", "\uffff", "\U0001F600",
+]
 
 
 def _raw_json(value: Any) -> str:
@@ -112,17 +125,45 @@ def _with_raw_number(text: str, raw: str) -> str:
     return re.sub(r"-?\b\d+(\.\d+)?([eE][-+]?\d+)?\b", raw, text, count=1)
 
 
+def _deep(levels: int, kind: str) -> str:
+    """A JSON object nested ``levels`` deep (itself the first level), through objects or arrays."""
+    if kind == "object":
+        return '{"a":' * (levels - 1) + "{}" + "}" * (levels - 1)
+    return '{"a":' + "[" * (levels - 2) + "1" + "]" * (levels - 2) + "}"
+
+
 @st.composite
 def details(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["object", "object", "object", "raw-number", "hostile", "any"]))
+    kind = draw(st.sampled_from([
+        "object", "object", "raw-number", "raw-number", "hostile", "any", "deep", "deep", "huge",
+        "unicode", "unicode", "reported", "reported",
+    ]))
+    if kind == "reported":  # the inputs issue 11 reports, each once a crash or a silent acceptance
+        return draw(st.sampled_from(REPORTED_DETAILS))
     if kind == "object":
         return _raw_json(draw(st.dictionaries(st.text(max_size=10), JSON_VALUES, max_size=6)))
+    if kind == "deep":  # PutEvents processes JSON nested up to 1,000 levels
+        return _deep(draw(st.sampled_from([999, 1000, 1001, 2000])), draw(st.sampled_from(["object", "array"])))
+    if kind == "huge":
+        return draw(st.sampled_from([
+            _raw_json({"s": "x" * 200_000}), _raw_json({f"k{i}": i for i in range(5000)}),
+            _raw_json({"l": list(range(20_000))}), _raw_json({"s": "東" * 90_000}),
+        ]))
+    if kind == "unicode":  # written raw, so escapes stay escapes for the mock's JSON reader
+        key, value = draw(st.sampled_from(ODD_UNICODE)), draw(st.sampled_from(ODD_UNICODE))
+        return '{"' + key + '": "' + value + '"}'
     if kind == "raw-number":
         base = _raw_json(draw(st.dictionaries(st.text(max_size=5), NUMBERS, min_size=1, max_size=3)))
         return _with_raw_number(base, draw(_RAW_NUMBERS))
     if kind == "hostile":
         return draw(st.sampled_from(HOSTILE_STRINGS))
     return draw(st.text(max_size=40))
+
+
+REPORTED_DETAILS = [
+    '{"a": NaN}', '{"a": Infinity}', '{"a": -Infinity}', '{"a":"\\ud800"}', _deep(990, "object"),
+    '{"a": 1e999}', '{"a": 9223372036854775808}',
+]
 
 
 FIELDS = ["source", "detail-type", "account", "region", "resources", "time", "id", "detail"]
@@ -239,6 +280,9 @@ def schedules() -> st.SearchStrategy[str]:
                   st.sampled_from(["minute", "minutes", "hour", "hours", "day", "days", "second", "years", ""])),
         st.lists(field, min_size=0, max_size=7).map(lambda fs: f"cron({' '.join(fs)})"),
         st.sampled_from(["rate(1 minute)", "cron(0 12 * * ? *)", "cron(0 0 29 2 ? 2100)", "at(2030-01-01T00:00:00)"]),
+        # Boundary rates: the first fire past the year 9999, the largest Java int, one more.
+        st.sampled_from(["rate(69890632 hours)", "rate(2147483647 days)", "rate(2147483648 minutes)",
+                         "rate(3000000 days)", "cron(59 23 31 12 ? 2199)", "cron(0 0 1 1 ? 1970)"]),
     )
 
 
@@ -306,8 +350,8 @@ KNOWN: dict[str, st.SearchStrategy[Any]] = {
     "ScheduleExpression": schedules(),
     "Policy": policies(),
     "NextToken": _tokens(),
-    "Source": st.sampled_from(["orders", "aws.events", "aws.partner/x/y"]),
-    "DetailType": st.sampled_from(["Order Placed", ""]),
+    "Source": st.sampled_from(["orders", "orders", "orders", "aws.events", "aws.partner/x/y"]),
+    "DetailType": st.sampled_from(["Order Placed", "Order Placed", "Order Placed", ""]),
     "Key": st.sampled_from(["k1", "k2", "aws:reserved"]),
 }
 
@@ -345,15 +389,28 @@ def _valid_string(shape: Shape, name: str) -> st.SearchStrategy[Any]:
     return st.text(min_size=low, max_size=min(high, 24))
 
 
+# The largest values the service reads, where the model sets no maximum (Java int and long).
+LARGEST = {"integer": 2**31 - 1, "long": 2**63 - 1}
+
+
 def _valid_number(shape: Shape) -> st.SearchStrategy[int]:
     meta = shape.metadata
-    return st.integers(meta.get("min", 0), meta.get("max", 1000))
+    low, high = meta.get("min", 0), meta.get("max", LARGEST[shape.type_name])
+    return st.one_of(st.integers(low, min(high, 1000)), st.sampled_from([low, high]))
+
+
+FIRST = datetime(1, 1, 1, tzinfo=timezone.utc)
+LAST = datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=timezone.utc)
 
 
 def _timestamp() -> st.SearchStrategy[Any]:
+    ends = st.sampled_from([FIRST, LAST, FIRST + timedelta(minutes=1), LAST - timedelta(minutes=1)])
     return st.one_of(
+        ends,
         st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(9998, 1, 1), timezones=st.just(timezone.utc)),
-        st.sampled_from([1, 253402300799, 10**10, 1.5e9]),
+        st.sampled_from([1, 253402300799, 10**10, 1.5e9, 0]),
+        st.sampled_from([FIRST, LAST, FIRST + timedelta(minutes=1), LAST - timedelta(minutes=1),
+                         datetime(1969, 12, 31, 23, 59, 59, tzinfo=timezone.utc)]),
     )
 
 
@@ -401,7 +458,10 @@ def _structure(draw: st.DrawFn, shape: Shape, depth: int) -> dict[str, Any]:
     optional = [n for n in shape.members if n not in required]
     chosen: list[str] = []
     if optional and depth < 3:
-        chosen = draw(st.lists(st.sampled_from(optional), unique=True, max_size=min(len(optional), 2 if depth else 5)))
+        if draw(st.integers(0, 3)) == 0:  # every member at once, now and then
+            chosen = list(optional)
+        else:
+            chosen = draw(st.lists(st.sampled_from(optional), unique=True, max_size=min(len(optional), 2 if depth else 5)))
         chosen = [n for n in chosen if n not in RARE_MEMBERS or draw(st.integers(0, 9)) == 0]
     return {n: draw(shape_strategy(shape.members[n], n, depth + 1)) for n in required + chosen}
 
@@ -516,6 +576,8 @@ def _seed(client: Any) -> None:
         "InputTransformer": {"InputPathsMap": {"a": "$.detail.a"}, "InputTemplate": '{"a": <a>}'},
     }])
     client.put_rule(Name="every-minute", ScheduleExpression="rate(1 minute)")
+    # A rule of the user's with the name CreateArchive(ArchiveName="new-archive") would give its own.
+    client.put_rule(Name="Events-Archive-new-archive", EventBusName=BUS, EventPattern='{"source":["mine"]}')
     client.put_permission(Action="events:PutEvents", Principal=OTHER_ACCOUNT, StatementId="seed")
     client.create_archive(ArchiveName=ARCHIVE, EventSourceArn=BUS_ARN)
     connection = client.create_connection(Name=CONNECTION, AuthorizationType="API_KEY", AuthParameters={
@@ -579,19 +641,16 @@ def check_request(mock: EventsMock, client: Any, operation: str, request: dict[s
     method = getattr(client, re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower())
     before = _state(mock)
     try:
-        _call_with_watchdog(method, request)
+        response = _call_with_watchdog(method, request)
+        _assert_json_only(mock, operation)
     except ClientError as error:
         code = error.response["Error"]["Code"]
         message = error.response["Error"].get("Message", "")
         assert code != "InternalException", f"{operation} crashed on {request!r}:\n{message}"
         allowed = {s.name for s in operation_model(operation).error_shapes} | GENERIC_ERRORS
         assert code in allowed or (operation, code) in UNMODELED_ON_PURPOSE, f"{operation} answered the unmodeled error {code}: {message}"
-        after = _state(mock)
-        for key, snap in after.items():
-            if key in before:
-                assert snap == before[key], f"refused {operation} ({code}: {message[:200]}) changed {key}"
-            else:
-                assert _empty_region(snap), f"refused {operation} created resources in {key}"
+        _assert_unchanged(mock, before, f"refused {operation} ({code}: {message[:200]})")
+        _assert_json_only(mock, operation)
         return code
     except (Hang, RecursionError):
         raise
@@ -599,7 +658,36 @@ def check_request(mock: EventsMock, client: Any, operation: str, request: dict[s
         if _outside_mock(error):
             return "client-side:" + type(error).__name__
         raise
+    entries = request.get("Entries")
+    if operation in ENTRY_OPERATIONS and isinstance(entries, list) and response["FailedEntryCount"] == len(entries):
+        # Every entry refused: as for a refused call, nothing was logged, archived or delivered.
+        _assert_unchanged(mock, before, f"{operation} refusing every entry ({response['Entries'][:2]})")
+        return "all-entries-failed"
     return "ok"
+
+
+ENTRY_OPERATIONS = {"PutEvents", "PutPartnerEvents"}
+
+
+def _assert_json_only(mock: EventsMock, operation: str) -> None:
+    """Nothing that is not strict JSON (NaN, Infinity, a lone surrogate) was put on a bus or delivered."""
+    for _, event in mock.backend.log.events:
+        text = jsontext.dumps(event)  # ValueError for NaN and Infinity
+        text.encode("utf-8")  # UnicodeEncodeError for a lone surrogate
+    for delivery in mock.deliveries():
+        delivery.payload.encode("utf-8")
+    for snap in (mock.snapshot(*key) for key in list(mock.backend.regions)):
+        for archive in snap["archives"].values():
+            for event in archive["events"]:
+                jsontext.dumps(event).encode("utf-8")
+
+
+def _assert_unchanged(mock: EventsMock, before: dict[Any, Any], what: str) -> None:
+    for key, snap in _state(mock).items():
+        if key in before:
+            assert snap == before[key], f"{what} changed {key}"
+        else:
+            assert _empty_region(snap), f"{what} created resources in {key}"
 
 
 @pytest.fixture(scope="module")
@@ -625,8 +713,55 @@ def test_fuzzed_requests_get_an_answer_or_an_aws_error(fuzz_mock: EventsMock, op
         COUNTS[operation, check_request(fuzz_mock, client, operation, request)] += 1
         COUNTS[operation, "examples"] += 1
 
+    for request in REPORTED_REQUESTS.get(operation, []):
+        fuzz_mock.reset()
+        _seed(client)
+        COUNTS[operation, check_request(fuzz_mock, client, operation, request)] += 1
     run()
     assert COUNTS[operation, "examples"] >= min(examples, 10)
+
+
+def _entry(detail: str, **extra: Any) -> dict[str, Any]:
+    return {"Source": "orders", "DetailType": "Order Placed", "Detail": detail, "EventBusName": BUS, **extra}
+
+
+_TOKYO = json.dumps({"detail": {"city": ["東京" + str(i) for i in range(150)]}}, ensure_ascii=False)
+# Requests issue 11 reports (each once a crash, a silent acceptance or a half-done change), sent
+# first, every run; the seeded archive on BUS stores what PutEvents accepts there.
+REPORTED_REQUESTS: dict[str, list[dict[str, Any]]] = {
+    "PutEvents": [
+        {"Entries": [_entry(detail)]} for detail in REPORTED_DETAILS
+    ] + [
+        {"Entries": [_entry("{}", Time=FIRST)]}, {"Entries": [_entry("{}", Time=LAST)]},
+        {"Entries": [_entry(_deep(1000, "object")), _entry(_deep(1001, "array"))]},
+    ],
+    "PutRule": [
+        {"Name": "r4", "ScheduleExpression": "rate(69890632 hours)"},
+        {"Name": "r5", "ScheduleExpression": "rate(2147483648 minutes)"},
+        {"Name": "tokyo", "EventPattern": _TOKYO},
+    ],
+    "CreateArchive": [
+        {"ArchiveName": "new-archive", "EventSourceArn": BUS_ARN},  # the user's Events-Archive-new-archive
+        {"ArchiveName": "tokyo", "EventSourceArn": BUS_ARN, "EventPattern": _TOKYO},
+        {"ArchiveName": "full", "EventSourceArn": BUS_ARN, "EventPattern": '{"source":["' + "東" * 2033 + '"]}'},
+    ],
+    "UpdateArchive": [
+        {"ArchiveName": ARCHIVE, "EventPattern": '{"source":["' + "東" * 2033 + '"]}', "Description": "d"},
+        {"ArchiveName": ARCHIVE, "EventPattern": '{"a":[1e999]}'},
+    ],
+    "UpdateConnection": [
+        {"Name": CONNECTION, "AuthorizationType": "BASIC", "AuthParameters": {"BasicAuthParameters": {"Username": "u"}}},
+        {"Name": CONNECTION, "AuthorizationType": "OAUTH_CLIENT_CREDENTIALS", "AuthParameters": {
+            "OAuthParameters": {"AuthorizationEndpoint": "https://a.example.com", "HttpMethod": "GET"}}},
+        {"Name": CONNECTION, "AuthParameters": {"ApiKeyAuthParameters": {"ApiKeyName": "k2"}}},
+    ],
+    "TestEventPattern": [
+        {"EventPattern": '{"source":["s"]}', "Event": json.dumps({
+            "id": "1", "account": ACCOUNT, "source": "s", "time": "2024-01-01T00:00:00Z", "region": REGION,
+            "detail-type": "t", "resources": []})[:-1] + ', "detail": ' + detail + "}"}
+        for detail in REPORTED_DETAILS
+    ],
+}
 
 
 def test_the_fuzzer_runs_at_least_2000_examples_in_all() -> None:

@@ -13,13 +13,12 @@ by the mock's clock.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from .. import arns, pagination
 from ..errors import already_exists, bus_not_found, not_found, validation
 from ..resources import EventBus, RegionState
-from ..resources.archives import MANAGED_BY, Archive, archive_arn, retention
+from ..resources.archives import MANAGED_BY, RULE_PREFIX, Archive, archive_arn, retention
 from ..service import Context, operation
 from . import rules as rules_ops
 from .targets import put_targets
@@ -46,18 +45,26 @@ def _source_bus(ctx: Context, event_source_arn: str) -> EventBus:
 
 
 def _rule_pattern(pattern: str | None) -> str:
-    merged = dict(json.loads(pattern)) if pattern is not None else {}
-    merged.update(_NOT_REPLAYED)
-    return json.dumps(merged, separators=(",", ":"), ensure_ascii=False)
+    """The archive's pattern (a JSON object, as checked) with the not-replayed clause last.
+
+    Written onto the caller's own text, never re-encoded from parsed values, so numbers, escapes
+    and length stay as the caller wrote them; a later duplicate key wins in a pattern, as here.
+    """
+    head = (pattern or "{}").rstrip()[:-1].rstrip()
+    return head + ("" if head.endswith("{") else ",") + _NOT_REPLAYED + "}"
 
 
-def _put_managed_rule(ctx: Context, bus: EventBus, archive: Archive) -> Rule:
-    params = {
-        "Name": archive.rule_name,
-        "EventPattern": _rule_pattern(archive.event_pattern),
-        "State": "ENABLED",
-    }
+def _put_managed_rule(ctx: Context, bus: EventBus, archive: Archive, pattern: str | None) -> Rule:
+    """Create or update the archive's rule; refuses (LimitExceeded) before any change."""
+    params = {"Name": archive.rule_name, "EventPattern": _rule_pattern(pattern), "State": "ENABLED"}
     return rules_ops.store_rule(ctx, bus, params, managed_by=MANAGED_BY)
+
+
+def _managed_rule(state: RegionState, archive: Archive) -> tuple[EventBus | None, Rule | None]:
+    """The archive's bus and its managed rule there, if still both (never a user's rule of that name)."""
+    bus = state.buses.get(archive.bus_name)
+    rule = bus.rules.get(archive.rule_name) if bus is not None else None
+    return bus, (rule if rule is not None and rule.managed_by == MANAGED_BY else None)
 
 
 def _summary(archive: Archive) -> dict[str, Any]:
@@ -72,7 +79,7 @@ def _summary(archive: Archive) -> dict[str, Any]:
     }
 
 
-_NOT_REPLAYED = {"replay-name": [{"exists": False}]}
+_NOT_REPLAYED = '"replay-name":[{"exists":false}]'
 """Added to an archive's pattern in its managed rule: replayed events are never archived."""
 
 
@@ -86,6 +93,10 @@ def create_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     pattern = params.get("EventPattern")
     if pattern is not None:
         rules_ops.compile_pattern(ctx, pattern)
+    taken = bus.rules.get(RULE_PREFIX + name)
+    if taken is not None and taken.managed_by != MANAGED_BY:
+        # The archive's rule would be the caller's own rule of that name: never taken over.
+        raise already_exists(f"Rule {taken.name} already exists on EventBus {bus.name}.")
     archive = Archive(
         name=name,
         arn=archive_arn(ctx.region, ctx.account, name),
@@ -100,11 +111,12 @@ def create_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         kms_key_identifier=params.get("KmsKeyIdentifier"),
         id=ctx.backend.ids.uuid(),
     )
-    rule = _put_managed_rule(ctx, bus, archive)
+    rule = _put_managed_rule(ctx, bus, archive, pattern)
     try:
         put_targets(ctx, rule, [archive.target()])
     except Exception:
-        rules_ops.delete_rule(bus, rule)
+        if taken is None:  # created by this call: no one else's
+            rules_ops.delete_rule(bus, rule)
         raise
     state.archives[name] = archive
     return {"ArchiveArn": archive.arn, "State": archive.state, "CreationTime": archive.creation_time}
@@ -153,11 +165,10 @@ def update_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     pattern = params.get("EventPattern")
     if pattern is not None:
         rules_ops.compile_pattern(ctx, pattern)
-    bus = ctx.state.buses.get(archive.bus_name)
-    if pattern is not None:
+        bus, rule = _managed_rule(ctx.state, archive)
+        if bus is not None and rule is not None:
+            _put_managed_rule(ctx, bus, archive, pattern)  # the one step that may refuse: first
         archive.event_pattern = pattern
-        if bus is not None:
-            _put_managed_rule(ctx, bus, archive)
     if params.get("Description") is not None:
         archive.description = params["Description"]
     if params.get("KmsKeyIdentifier") is not None:
@@ -180,9 +191,8 @@ def delete_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     archive = find(state, params["ArchiveName"])
     archive.stop()
     del state.archives[archive.name]
-    bus = state.buses.get(archive.bus_name)
-    rule = bus.rules.get(archive.rule_name) if bus is not None else None
-    if bus is not None and rule is not None and rule.managed_by == MANAGED_BY:
+    bus, rule = _managed_rule(state, archive)
+    if bus is not None and rule is not None:
         rules_ops.delete_rule(bus, rule)
     return {}
 

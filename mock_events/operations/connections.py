@@ -16,7 +16,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from .. import arns, pagination
+from .. import arns, model, pagination
 from ..errors import ServiceError, already_exists, limit_exceeded, not_found, validation
 from ..ids import Ids
 from ..resources import RegionState
@@ -219,6 +219,11 @@ def update_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
                 f"used with authorization type {auth_type}."
             )
         auth = _merge(connection.auth_parameters, new_auth)
+    # The merged result must hold all CreateConnection requires (a password for BASIC, a key
+    # value for API_KEY, client credentials and endpoint for OAuth), or nothing is stored.
+    model.validate(
+        "CreateConnection", {"Name": connection.name, "AuthorizationType": auth_type, "AuthParameters": auth}
+    )
     now = ctx.now()
     connection.authorization_type = auth_type
     connection.auth_parameters = auth

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from .. import access, arns, delivery, jsontext
+from .. import access, arns, delivery, jsontext, timestamps
 from ..errors import ServiceError, validation
 from ..resources import EventBus
 from ..service import Context, operation
@@ -51,6 +51,10 @@ def not_authorized_for_source() -> dict[str, str]:
     return entry_error("NotAuthorizedForSourceException", "Not authorized for the source.")
 
 
+# Python's calendar ends where AWS's goes on; the mock refuses what it cannot hold.
+_OUT_OF_RANGE = "Time must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z."
+
+
 def _required(name: str) -> dict[str, str]:
     return entry_error(
         "InvalidArgument", f"Parameter {name} is not valid. Reason: {name} is a required argument."
@@ -58,12 +62,9 @@ def _required(name: str) -> dict[str, str]:
 
 
 def event_time(entry: dict[str, Any], now: datetime) -> datetime:
+    """The entry's Time (checked by check_entry), else ``now``."""
     value = entry.get("Time")
-    if value is None:
-        return now
-    if isinstance(value, str):
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
-    return datetime.fromtimestamp(value, timezone.utc)
+    return now if value is None else timestamps.from_request(value)
 
 
 def resolve_bus(
@@ -123,6 +124,11 @@ def check_entry(entry: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str,
     detail = parse_detail(entry["Detail"])
     if detail is None:
         return None, entry_error("MalformedDetail", "Detail is malformed.")
+    if entry.get("Time") is not None:
+        try:
+            timestamps.from_request(entry["Time"])
+        except timestamps.OutOfRange:
+            return None, entry_error("InvalidArgument", f"Parameter Time is not valid. Reason: {_OUT_OF_RANGE}")
     return detail, None
 
 

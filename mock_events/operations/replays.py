@@ -12,10 +12,10 @@ archived event in the window, never one per minute of the window.
 from __future__ import annotations
 
 from bisect import bisect_left
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .. import arns, delivery, jsontext, pagination
+from .. import arns, delivery, jsontext, pagination, timestamps
 from ..errors import ServiceError, already_exists, bus_not_found, limit_exceeded, not_found, validation
 from ..service import Context, operation
 from ..resources.archives import Archive, ArchivedEvent
@@ -24,12 +24,20 @@ from ..resources.replays import ACTIVE, CLOCK, MINUTE, Replay, replay_arn
 if TYPE_CHECKING:
     from ..service import Backend
 
-def _time(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc)
-    if isinstance(value, str):
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
-    return datetime.fromtimestamp(value, timezone.utc)
+def _time(params: dict[str, Any], name: str) -> datetime:
+    try:
+        return timestamps.from_request(params[name])
+    except timestamps.OutOfRange:
+        # Python's calendar ends where AWS's goes on; the mock refuses what it cannot hold.
+        raise validation(
+            f"Parameter {name} is not valid. Reason: {name} must be between "
+            "0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z."
+        ) from None
+
+
+def _after(start: datetime, minutes: int) -> datetime:
+    """``minutes`` after ``start``; the last moment of the calendar when that is past it."""
+    return timestamps.later(start, minutes * MINUTE) or timestamps.LATEST
 
 
 def _archive(ctx: Context, arn: str) -> Archive:
@@ -122,18 +130,19 @@ def _step(backend: Backend, replay: Replay, due: datetime) -> None:
         return
     replay.state = "RUNNING"
     done = (due - replay.replay_start) // MINUTE
-    upto = min(replay.event_end, replay.event_start + done * MINUTE)
+    # At the calendar's last moment the clock goes no further: what is left is replayed now.
+    upto = replay.event_end if due >= timestamps.LATEST else replay.window_until(done)
     replay.last_replayed = upto
     if not _publish_until(backend, replay, upto):
         return
-    last = replay.replay_start + replay.slices * MINUTE
+    last = _after(replay.replay_start, replay.slices)
     if upto >= replay.event_end:
         _complete(backend, replay, due)
         return
     wake = last
     if replay.cursor < len(replay.pending):
         slice_index = (replay.pending[replay.cursor].time - replay.event_start) // MINUTE
-        wake = min(last, replay.replay_start + (slice_index + 1) * MINUTE)
+        wake = min(last, _after(replay.replay_start, slice_index + 1))
     _schedule(backend, replay, wake)
 
 
@@ -143,7 +152,7 @@ def start_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     archive = _archive(ctx, params["EventSourceArn"])
     destination = params["Destination"]
     bus_name = _destination_bus(ctx, destination["Arn"], archive)
-    start, end = _time(params["EventStartTime"]), _time(params["EventEndTime"])
+    start, end = _time(params, "EventStartTime"), _time(params, "EventEndTime")
     if start >= end:
         raise validation("Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.")
     name = params["ReplayName"]
@@ -170,7 +179,7 @@ def start_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     state.replays[name] = replay
     response = {"ReplayArn": replay.arn, "State": replay.state, "ReplayStartTime": replay.replay_start}
     if ctx.backend.replay_mode == CLOCK:
-        _schedule(ctx.backend, replay, now + MINUTE)
+        _schedule(ctx.backend, replay, _after(now, 1))
     elif _publish_until(ctx.backend, replay, end):
         _complete(ctx.backend, replay, ctx.now())
     return response
@@ -236,5 +245,5 @@ def cancel_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     replay.state = "CANCELLING"
     now = ctx.now()
     done = (now - replay.replay_start) // MINUTE
-    _schedule(ctx.backend, replay, replay.replay_start + (done + 1) * MINUTE)
+    _schedule(ctx.backend, replay, _after(replay.replay_start, done + 1))
     return {"ReplayArn": replay.arn, "State": replay.state}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from typing import Any
 
 from .. import arns, lookup, pagination, patterns, scheduler
@@ -21,10 +22,14 @@ def _compiled(text: str, max_length: int) -> patterns.Pattern:
     return patterns.compile(text, max_length=max_length)
 
 
-def compile_pattern(ctx: Context, text: str) -> patterns.Pattern:
-    """The compiled pattern, or AWS's InvalidEventPatternException."""
+def compile_pattern(ctx: Context, text: str, *, sized: bool = True) -> patterns.Pattern:
+    """The compiled pattern, or AWS's InvalidEventPatternException.
+
+    ``sized``: held to the event pattern size quota (False for a managed rule's pattern, derived
+    from one the caller's request already held to it).
+    """
     try:
-        return _compiled(text, ctx.backend.quotas["event_pattern_size"])
+        return _compiled(text, ctx.backend.quotas["event_pattern_size"] if sized else sys.maxsize)
     except patterns.PatternError as error:
         raise ServiceError("InvalidEventPatternException", error.message) from None
 
@@ -69,7 +74,9 @@ def store_rule(
             schedule = parse_schedule(schedule_text)
         except ScheduleError:
             raise validation("Parameter ScheduleExpression is not valid.") from None
-    pattern = compile_pattern(ctx, pattern_text) if pattern_text is not None else None
+    pattern = (
+        compile_pattern(ctx, pattern_text, sized=managed_by is None) if pattern_text is not None else None
+    )
     existing = bus.rules.get(name)
     if existing is not None and managed_by is None:
         lookup.refuse_managed(existing)

@@ -49,7 +49,14 @@ class Replay:
         done = (now - self.replay_start) // MINUTE
         if done < 1:
             return self.last_replayed
-        return min(self.event_end, self.event_start + done * MINUTE)
+        return self.window_until(done)
+
+    def window_until(self, minutes: int) -> datetime:
+        """The end of the first ``minutes`` one-minute slices of the window (never past its end,
+        so never past the year 9999)."""
+        if minutes * MINUTE >= self.event_end - self.event_start:
+            return self.event_end
+        return self.event_start + minutes * MINUTE
 
     def snapshot(self) -> dict[str, Any]:
         return {
