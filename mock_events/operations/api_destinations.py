@@ -14,6 +14,7 @@ from ..errors import ServiceError, already_exists, limit_exceeded, not_found
 from ..resources import connections as connection_resources
 from ..resources.api_destinations import DEFAULT_RATE, ApiDestination, state_of
 from ..resources.connections import Connection
+from ..responses import project
 from ..service import Context, operation
 from . import connections
 
@@ -37,17 +38,10 @@ def _connection(ctx: Context, arn: str) -> Connection:
     return found
 
 
-def _summary(ctx: Context, destination: ApiDestination) -> dict[str, Any]:
-    return {
-        "ApiDestinationArn": destination.arn,
-        "ApiDestinationState": state_of(ctx.backend, destination),
-        "CreationTime": destination.creation_time,
-        "LastModifiedTime": destination.last_modified_time,
-    }
-
-
-def _listed(ctx: Context, destination: ApiDestination) -> dict[str, Any]:
-    return {
+def describe(ctx: Context, destination: ApiDestination) -> dict[str, Any]:
+    """The API destination as DescribeApiDestination answers it; other operations answer a
+    projection of it."""
+    out = {
         "ApiDestinationArn": destination.arn,
         "Name": destination.name,
         "ApiDestinationState": state_of(ctx.backend, destination),
@@ -58,6 +52,9 @@ def _listed(ctx: Context, destination: ApiDestination) -> dict[str, Any]:
         "CreationTime": destination.creation_time,
         "LastModifiedTime": destination.last_modified_time,
     }
+    if destination.description is not None:
+        out["Description"] = destination.description
+    return out
 
 
 @operation("CreateApiDestination")
@@ -82,16 +79,13 @@ def create_api_destination(ctx: Context, params: dict[str, Any]) -> dict[str, An
         description=params.get("Description"),
     )
     state.api_destinations[name] = destination
-    return _summary(ctx, destination)
+    return project(describe(ctx, destination), "CreateApiDestination")
 
 
 @operation("DescribeApiDestination")
 def describe_api_destination(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     destination = _find(ctx, params["Name"], describing=True)
-    out = _listed(ctx, destination)
-    if destination.description is not None:
-        out["Description"] = destination.description
-    return out
+    return describe(ctx, destination)
 
 
 @operation("UpdateApiDestination")
@@ -109,7 +103,7 @@ def update_api_destination(ctx: Context, params: dict[str, Any]) -> dict[str, An
     if "InvocationRateLimitPerSecond" in params:
         destination.invocation_rate_limit_per_second = params["InvocationRateLimitPerSecond"]
     destination.last_modified_time = ctx.now()
-    return _summary(ctx, destination)
+    return project(describe(ctx, destination), "UpdateApiDestination")
 
 
 @operation("DeleteApiDestination")
@@ -129,6 +123,6 @@ def list_api_destinations(ctx: Context, params: dict[str, Any]) -> dict[str, Any
         if d.name.startswith(prefix) and connection_arn in (None, d.connection_arn)
     ]
     chunk, token = pagination.page(items, params, key=lambda d: d.name)
-    return pagination.with_token({"ApiDestinations": [_listed(ctx, d) for d in chunk]}, token)
+    return pagination.with_token({"ApiDestinations": [project(describe(ctx, d), "ListApiDestinations", list_key="ApiDestinations") for d in chunk]}, token)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import arns, pagination
 from ..errors import already_exists, bus_not_found, not_found, validation
 from ..resources import EventBus, RegionState
+from ..responses import project
 from ..resources.archives import MANAGED_BY, RULE_PREFIX, Archive, archive_arn, retention
 from ..service import Context, operation
 from . import rules as rules_ops
@@ -67,18 +68,6 @@ def _managed_rule(state: RegionState, archive: Archive) -> tuple[EventBus | None
     return bus, (rule if rule is not None and rule.managed_by == MANAGED_BY else None)
 
 
-def _summary(archive: Archive) -> dict[str, Any]:
-    return {
-        "ArchiveName": archive.name,
-        "EventSourceArn": archive.event_source_arn,
-        "State": archive.state,
-        "RetentionDays": archive.retention_days,
-        "SizeBytes": archive.size_bytes,
-        "EventCount": archive.event_count,
-        "CreationTime": archive.creation_time,
-    }
-
-
 _NOT_REPLAYED = '"replay-name":[{"exists":false}]'
 """Added to an archive's pattern in its managed rule: replayed events are never archived."""
 
@@ -119,12 +108,11 @@ def create_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             rules_ops.delete_rule(bus, rule)
         raise
     state.archives[name] = archive
-    return {"ArchiveArn": archive.arn, "State": archive.state, "CreationTime": archive.creation_time}
+    return project(describe(archive), "CreateArchive")
 
 
-@operation("DescribeArchive")
-def describe_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    archive = find(ctx.state, params["ArchiveName"])
+def describe(archive: Archive) -> dict[str, Any]:
+    """The archive as DescribeArchive answers it; other operations answer a projection of it."""
     out: dict[str, Any] = {"ArchiveArn": archive.arn, "ArchiveName": archive.name}
     out["EventSourceArn"] = archive.event_source_arn
     if archive.description is not None:
@@ -141,6 +129,11 @@ def describe_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@operation("DescribeArchive")
+def describe_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return describe(find(ctx.state, params["ArchiveName"]))
+
+
 @operation("ListArchives")
 def list_archives(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     pagination.single_filter("ListArchives", params)
@@ -153,7 +146,8 @@ def list_archives(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if "State" in params:
         archives = [a for a in archives if a.state == params["State"]]
     chunk, token = pagination.page(archives, params, key=lambda a: a.name)
-    return pagination.with_token({"Archives": [_summary(a) for a in chunk]}, token)
+    listed = [project(describe(a), "ListArchives", list_key="Archives") for a in chunk]
+    return pagination.with_token({"Archives": listed}, token)
 
 
 @operation("UpdateArchive")
@@ -182,7 +176,7 @@ def update_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             except OverflowError:  # older than the year 1: nothing to expire
                 pass
         archive.arm_expiry(ctx.backend)
-    return {"ArchiveArn": archive.arn, "State": archive.state, "CreationTime": archive.creation_time}
+    return project(describe(archive), "UpdateArchive")
 
 
 @operation("DeleteArchive")

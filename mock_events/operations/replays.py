@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import arns, delivery, jsontext, pagination, timestamps
 from ..errors import ServiceError, already_exists, bus_not_found, limit_exceeded, not_found, validation
 from ..service import Context, operation
+from ..responses import project
 from ..resources.archives import Archive, ArchivedEvent
 from ..resources.replays import ACTIVE, CLOCK, MINUTE, Replay, replay_arn
 
@@ -177,7 +178,7 @@ def start_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         pending=_in_window(archive, start, end),
     )
     state.replays[name] = replay
-    response = {"ReplayArn": replay.arn, "State": replay.state, "ReplayStartTime": replay.replay_start}
+    response = project(describe(replay, now), "StartReplay")
     if ctx.backend.replay_mode == CLOCK:
         _schedule(ctx.backend, replay, _after(now, 1))
     elif _publish_until(ctx.backend, replay, end):
@@ -192,18 +193,16 @@ def find(ctx: Context, name: str) -> Replay:
     return replay
 
 
-def _describe(replay: Replay, now: datetime, *, full: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {"ReplayName": replay.name}
-    if full:
-        out["ReplayArn"] = replay.arn
-        if replay.description is not None:
-            out["Description"] = replay.description
+def describe(replay: Replay, now: datetime) -> dict[str, Any]:
+    """The replay as DescribeReplay answers it; other operations answer a projection of it."""
+    out: dict[str, Any] = {"ReplayName": replay.name, "ReplayArn": replay.arn}
+    if replay.description is not None:
+        out["Description"] = replay.description
     out["State"] = replay.state
     if replay.state_reason is not None:
         out["StateReason"] = replay.state_reason
     out["EventSourceArn"] = replay.event_source_arn
-    if full:
-        out["Destination"] = replay.destination
+    out["Destination"] = replay.destination
     out["EventStartTime"] = replay.event_start
     out["EventEndTime"] = replay.event_end
     last = replay.progress(now)
@@ -217,7 +216,7 @@ def _describe(replay: Replay, now: datetime, *, full: bool) -> dict[str, Any]:
 
 @operation("DescribeReplay")
 def describe_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return _describe(find(ctx, params["ReplayName"]), ctx.now(), full=True)
+    return describe(find(ctx, params["ReplayName"]), ctx.now())
 
 
 @operation("ListReplays")
@@ -232,7 +231,8 @@ def list_replays(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         replays = [r for r in replays if r.state == params["State"]]
     chunk, token = pagination.page(replays, params, key=lambda r: r.name)
     now = ctx.now()
-    return pagination.with_token({"Replays": [_describe(r, now, full=False) for r in chunk]}, token)
+    listed = [project(describe(r, now), "ListReplays", list_key="Replays") for r in chunk]
+    return pagination.with_token({"Replays": listed}, token)
 
 
 @operation("CancelReplay")
@@ -246,4 +246,4 @@ def cancel_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     now = ctx.now()
     done = (now - replay.replay_start) // MINUTE
     _schedule(ctx.backend, replay, _after(replay.replay_start, done + 1))
-    return {"ReplayArn": replay.arn, "State": replay.state}
+    return project(describe(replay, now), "CancelReplay")
