@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from botocore.exceptions import ClientError
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:q"
 START = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -69,3 +70,39 @@ def test_a_failed_assert_delivered_shows_a_deepest_delivery(deep_delivered):
     with pytest.raises(AssertionError) as failed:
         deep_delivered.assert_delivered(QUEUE + "2")
     assert "other" in str(failed.value)
+
+
+@pytest.mark.parametrize("expression", ["rate(69890632 hours)", "rate(999999999 days)", "rate(2147483647 minutes)"])
+def test_a_rate_whose_first_fire_is_past_the_year_9999_is_stored_and_never_fires(events, events_mock, expression):
+    events.put_rule(Name="rare", ScheduleExpression=expression)
+    events.put_targets(Rule="rare", Targets=[{"Id": "q", "Arn": QUEUE}])
+    assert events.describe_rule(Name="rare")["ScheduleExpression"] == expression
+    events_mock.clock.advance(days=365)
+    assert events_mock.deliveries() == []
+
+
+LAST_MICROSECOND = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc)
+"""Sent by botocore as 253402300799.999999 seconds, a float that rounds to the year 10000."""
+
+
+def test_an_entry_time_at_the_last_microsecond_gets_an_entry_answer(events, events_mock):
+    answer = events.put_events(Entries=[{"Source": "app", "DetailType": "t", "Detail": "{}", "Time": LAST_MICROSECOND}])
+    entry = answer["Entries"][0]
+    assert "EventId" in entry or entry["ErrorCode"] != "InternalException"
+    assert len(events_mock.events()) == 1 - answer["FailedEntryCount"]  # a refused entry is not kept
+
+
+def test_a_replay_window_ending_at_the_last_microsecond_is_refused_as_aws_refuses_or_runs(events, events_mock):
+    bus = events.describe_event_bus()["Arn"]
+    archive = events.create_archive(ArchiveName="all", EventSourceArn=bus)["ArchiveArn"]
+    before = events_mock.snapshot()
+    try:
+        events.start_replay(ReplayName="all", EventSourceArn=archive, EventStartTime=START,
+                            EventEndTime=LAST_MICROSECOND, Destination={"Arn": bus})
+    except ClientError as refused:
+        assert refused.response["Error"]["Code"] == "ValidationException"
+        assert events_mock.snapshot() == before
+    else:
+        replay = events.describe_replay(ReplayName="all")
+        assert replay["State"] == "COMPLETED"
+        assert events.list_replays()["Replays"][0]["EventEndTime"] == replay["EventEndTime"]
