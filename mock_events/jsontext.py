@@ -93,11 +93,10 @@ def loads(text: str, *, max_depth: int | None = MAX_DEPTH, int_range: tuple[int,
     deep = nesting > _C_DEPTH
     decoder = _decoder(int_range)
     try:
-        if deep:
-            raise RecursionError
-        value = decoder.decode(text)
-    except RecursionError:
-        value = _decode_iteratively(text, decoder)
+        try:
+            value = _decode_iteratively(text, decoder) if deep else decoder.decode(text)
+        except RecursionError:  # shallow text, but the caller's stack was already deep
+            value = _decode_iteratively(text, decoder)
     except JSONTextError:
         raise
     except ValueError as error:
