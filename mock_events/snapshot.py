@@ -10,15 +10,15 @@ if TYPE_CHECKING:
     from .service import Backend
 
 
-def _plain(value: Any) -> Any:
+def _as_plain_data(value: Any) -> Any:
     if hasattr(value, "snapshot"):
         return value.snapshot()
     if is_dataclass(value) and not isinstance(value, type):
-        return {k: _plain(v) for k, v in asdict(value).items()}
+        return {k: _as_plain_data(v) for k, v in asdict(value).items()}
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _as_plain_data(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [_as_plain_data(v) for v in value]
     return copy.deepcopy(value)
 
 
@@ -61,5 +61,5 @@ def snapshot(backend: Backend, account: str, region: str) -> dict[str, Any]:
             "partner_event_sources",
             "event_sources",
         ):
-            out[name] = {key: _plain(value) for key, value in getattr(state, name).items()}
+            out[name] = {key: _as_plain_data(value) for key, value in getattr(state, name).items()}
         return out

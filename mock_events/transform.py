@@ -146,7 +146,7 @@ def value_at(path: str, doc: Any) -> Any:
 # ---------------------------------------------------------------- value renderers
 
 
-def _plain(value: Any) -> str:
+def _in_string_template(value: Any) -> str:
     """A value inside a string template: strings raw; objects and lists as JSON with quotes dropped."""
     if type(value) is str:
         return value
@@ -321,7 +321,7 @@ def _compile_transformer(target_id: str, transformer: dict[str, Any]) -> Callabl
     else:
         literals = _PLACEHOLDER.split(template)[::2]
         slots = [(name, False) for name in _PLACEHOLDER.findall(template)]
-        renderers = [_plain] * len(slots)
+        renderers = [_in_string_template] * len(slots)
     names = [name for name, _ in slots]
     used = set(names)
     paths = [(name, _compile_path(paths_map[name])) for name in paths_map if name in used]
