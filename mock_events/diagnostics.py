@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union
 
 from . import arns
 from .delivery import Delivery, envelope
-from . import jsontext
+from . import jsontext, timestamps
 from .patterns import Explanation, compile as compile_pattern
 
 if TYPE_CHECKING:
@@ -145,10 +145,13 @@ def as_envelope(
         return dict(event)
     detail = event.get("Detail", "{}")
     if isinstance(detail, str):
-        detail = jsontext.loads(detail, max_depth=None)
-    when = event.get("Time", now)
-    if isinstance(when, str):
-        when = datetime.fromisoformat(when.replace("Z", "+00:00"))
+        try:
+            detail = jsontext.loads(detail, max_depth=None)
+        except jsontext.JSONTextError as error:
+            raise ValueError(f"Detail is not strict JSON ({error}): PutEvents answers MalformedDetail") from None
+    if not isinstance(detail, Mapping):
+        raise ValueError("Detail is not a JSON object: PutEvents answers MalformedDetail")
+    when = now if event.get("Time") is None else timestamps.from_request(event["Time"])
     return envelope(
         event_id=event_id,
         detail_type=event.get("DetailType", ""),

@@ -273,7 +273,9 @@ class EventsMock:
         not (the field that decided each branch), disabled and schedule-only rules said so, and for
         each matched rule what each target would receive (after its Input, InputPath or
         InputTransformer) or why the transform drops the event. ``bool()`` of the result: some
-        rule delivers it; ``str()``: a readable report.
+        rule delivers it; ``str()``: a readable report. ``Time`` is a datetime (naive = UTC), ISO
+        text or epoch seconds. Raises ``ValueError`` for a ``Detail`` PutEvents refuses
+        (``MalformedDetail``: not strict JSON, or not an object).
         """
         return diagnostics.explain_event(self.backend, event, bus, self.account_id, self.region)
 

@@ -106,3 +106,17 @@ def test_a_replay_window_ending_at_the_last_microsecond_is_refused_as_aws_refuse
         replay = events.describe_replay(ReplayName="all")
         assert replay["State"] == "COMPLETED"
         assert events.list_replays()["Replays"][0]["EventEndTime"] == replay["EventEndTime"]
+
+
+def test_explain_takes_an_entry_time_as_epoch_seconds(events, events_mock):
+    events.put_rule(Name="all", EventPattern='{"source":["app"]}')
+    explanation = events_mock.explain({"Source": "app", "DetailType": "t", "Detail": "{}", "Time": 1735689600.5})
+    assert explanation.event["time"] == "2025-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize("detail", ["[1]", '"text"', '{"a": NaN}', '{"a": "\\ud800"}'])
+def test_explain_refuses_a_detail_put_events_refuses(events, events_mock, detail):
+    events.put_rule(Name="all", EventPattern='{"source":["app"]}')
+    assert events.put_events(Entries=[{"Source": "app", "DetailType": "t", "Detail": detail}])["FailedEntryCount"] == 1
+    with pytest.raises(ValueError, match="MalformedDetail"):
+        events_mock.explain({"Source": "app", "DetailType": "t", "Detail": detail})
