@@ -13,16 +13,12 @@ from typing import Callable
 
 from . import timestamps
 from .errors import MockMisuseError, is_test_failure
+from .timestamps import format_time  # noqa: F401 - an event's time, where delivery reads it
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 """How an event's ``time`` reads: UTC, to the second."""
 
 
-def format_time(when: datetime) -> str:
-    """``when`` (naive = UTC) as an event's ``time`` (``TIME_FORMAT``), the year always of four
-    digits: ``strftime``'s ``%Y`` writes year 1 as ``1`` on some platforms, a time no reader parses."""
-    utc = _as_utc(when)
-    return f"{utc.year:04d}{utc.strftime(TIME_FORMAT[2:])}"
 
 __all__ = ["DEFAULT_FIRE_WARNING_THRESHOLD", "Clock", "ClockJumpWarning", "Timer"]
 
