@@ -8,27 +8,23 @@ from typing import Any
 from .. import lookup, pagination
 from ..errors import already_exists, limit_exceeded, validation
 from ..resources import EventBus
+from ..responses import project
 from ..service import Context, operation
 from .tags import tags_from_request
 
-def _settings(bus: EventBus) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def describe(bus: EventBus) -> dict[str, Any]:
+    """The bus as DescribeEventBus answers it; other operations answer a projection of it."""
+    out: dict[str, Any] = {"Name": bus.name, "Arn": bus.arn}
     if bus.description is not None:
         out["Description"] = bus.description
     if bus.kms_key_identifier is not None:
         out["KmsKeyIdentifier"] = bus.kms_key_identifier
     if bus.dead_letter_config is not None:
         out["DeadLetterConfig"] = bus.dead_letter_config
-    if bus.log_config is not None:
-        out["LogConfig"] = bus.log_config
-    return out
-
-
-def describe(bus: EventBus) -> dict[str, Any]:
-    out: dict[str, Any] = {"Name": bus.name, "Arn": bus.arn}
-    out.update(_settings(bus))
     if bus.policy is not None:
         out["Policy"] = json.dumps(bus.policy, separators=(",", ":"))
+    if bus.log_config is not None:
+        out["LogConfig"] = bus.log_config
     out["CreationTime"] = bus.creation_time
     out["LastModifiedTime"] = bus.last_modified_time
     return out
@@ -65,9 +61,8 @@ def create_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         event_source_name=source_name,
         tags=tags,
     )
-    out: dict[str, Any] = {"EventBusArn": bus.arn}
-    out.update(_settings(bus))
-    return out
+    # CreateEventBus names the bus's ARN EventBusArn.
+    return project({"EventBusArn": bus.arn, **describe(bus)}, "CreateEventBus")
 
 
 @operation("DescribeEventBus")
@@ -87,9 +82,7 @@ def update_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if "LogConfig" in params:
         bus.log_config = params["LogConfig"] or None
     bus.last_modified_time = ctx.now()
-    out: dict[str, Any] = {"Arn": bus.arn, "Name": bus.name}
-    out.update(_settings(bus))
-    return out
+    return project(describe(bus), "UpdateEventBus")
 
 
 @operation("DeleteEventBus")
@@ -109,15 +102,5 @@ def list_event_buses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     prefix = params.get("NamePrefix", "")
     buses = [b for b in ctx.state.buses.values() if b.name.startswith(prefix)]
     chunk, token = pagination.page(buses, params, key=lambda b: b.name)
-    items = []
-    for bus in chunk:
-        item: dict[str, Any] = {"Name": bus.name, "Arn": bus.arn}
-        if bus.description is not None:
-            item["Description"] = bus.description
-        if bus.policy is not None:
-            item["Policy"] = json.dumps(bus.policy, separators=(",", ":"))
-        item["CreationTime"] = bus.creation_time
-        item["LastModifiedTime"] = bus.last_modified_time
-        items.append(item)
-    return pagination.with_token({"EventBuses": items}, token)
-
+    listed = [project(describe(b), "ListEventBuses", list_key="EventBuses") for b in chunk]
+    return pagination.with_token({"EventBuses": listed}, token)

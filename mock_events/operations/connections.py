@@ -21,6 +21,7 @@ from ..errors import ServiceError, already_exists, limit_exceeded, not_found, va
 from ..ids import Ids
 from ..resources import RegionState
 from ..resources.connections import Connection
+from ..responses import project
 from ..service import Context, operation
 
 _AUTH_KEYS = {
@@ -130,18 +131,6 @@ def _connectivity(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _summary(connection: Connection, *, created: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "ConnectionArn": connection.arn,
-        "ConnectionState": connection.state,
-        "CreationTime": connection.creation_time,
-        "LastModifiedTime": connection.last_modified_time,
-    }
-    if not created and connection.last_authorized_time is not None:
-        out["LastAuthorizedTime"] = connection.last_authorized_time
-    return out
-
-
 def _authorize(connection: Connection, now: datetime, ids: Ids) -> None:
     oauth = connection.authorization_type == "OAUTH_CLIENT_CREDENTIALS"
     connection.state = "AUTHORIZING" if oauth else "AUTHORIZED"
@@ -177,12 +166,12 @@ def create_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     )
     _authorize(connection, now, ctx.backend.ids)
     state.connections[name] = connection
-    return _summary(connection, created=True)
+    return project(describe(connection), "CreateConnection")
 
 
-@operation("DescribeConnection")
-def describe_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    connection = find(ctx, params["Name"], describing=True)
+def describe(connection: Connection) -> dict[str, Any]:
+    """The connection as DescribeConnection answers it (no secrets); other operations answer a
+    projection of it."""
     out: dict[str, Any] = {"ConnectionArn": connection.arn, "Name": connection.name}
     if connection.description is not None:
         out["Description"] = connection.description
@@ -199,6 +188,11 @@ def describe_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if connection.last_authorized_time is not None:
         out["LastAuthorizedTime"] = connection.last_authorized_time
     return out
+
+
+@operation("DescribeConnection")
+def describe_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return describe(find(ctx, params["Name"], describing=True))
 
 
 @operation("UpdateConnection")
@@ -236,7 +230,7 @@ def update_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     connection.last_modified_time = now
     if new_auth or "AuthorizationType" in params:
         _authorize(connection, now, ctx.backend.ids)
-    return _summary(connection)
+    return project(describe(connection), "UpdateConnection")
 
 
 @operation("DeleteConnection")
@@ -244,7 +238,7 @@ def delete_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     connection = find(ctx, params["Name"])
     del ctx.state.connections[connection.name]
     connection.state = "DELETING"
-    return _summary(connection)
+    return project(describe(connection), "DeleteConnection")
 
 
 @operation("DeauthorizeConnection")
@@ -254,7 +248,7 @@ def deauthorize_connection(ctx: Context, params: dict[str, Any]) -> dict[str, An
     connection.state = "DEAUTHORIZING"
     connection.oauth_token = None
     connection.last_modified_time = now
-    return _summary(connection)
+    return project(describe(connection), "DeauthorizeConnection")
 
 
 @operation("ListConnections")
@@ -267,17 +261,5 @@ def list_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         if connection.name.startswith(prefix) and wanted in (None, connection.state):
             items.append(connection)
     chunk, token = pagination.page(items, params, key=lambda c: c.name)
-    out = []
-    for connection in chunk:
-        item: dict[str, Any] = {
-            "ConnectionArn": connection.arn,
-            "Name": connection.name,
-            "ConnectionState": connection.state,
-            "AuthorizationType": connection.authorization_type,
-            "CreationTime": connection.creation_time,
-            "LastModifiedTime": connection.last_modified_time,
-        }
-        if connection.last_authorized_time is not None:
-            item["LastAuthorizedTime"] = connection.last_authorized_time
-        out.append(item)
-    return pagination.with_token({"Connections": out}, token)
+    listed = [project(describe(c), "ListConnections", list_key="Connections") for c in chunk]
+    return pagination.with_token({"Connections": listed}, token)

@@ -25,6 +25,7 @@ from ..errors import (
 from ..ids import Ids
 from ..resources import EventBus
 from ..resources.endpoints import Endpoint
+from ..responses import project
 from ..service import Context, operation
 
 def _not_found(name: str) -> ServiceError:
@@ -66,9 +67,10 @@ def _find(ctx: Context, name: str, home_region: str | None = None) -> tuple[dict
     return state.endpoints, found
 
 
-def _describe(endpoint: Endpoint, *, full: bool) -> dict[str, Any]:
+def describe(endpoint: Endpoint) -> dict[str, Any]:
+    """The endpoint as DescribeEndpoint answers it; other operations answer a projection of it."""
     out: dict[str, Any] = {"Name": endpoint.name}
-    if full and endpoint.description is not None:
+    if endpoint.description is not None:
         out["Description"] = endpoint.description
     out["Arn"] = endpoint.arn
     out["RoutingConfig"] = copy.deepcopy(endpoint.routing_config)
@@ -79,17 +81,8 @@ def _describe(endpoint: Endpoint, *, full: bool) -> dict[str, Any]:
     out["EndpointId"] = endpoint.endpoint_id
     out["EndpointUrl"] = endpoint.url
     out["State"] = endpoint.state
-    if full:
-        out["CreationTime"] = endpoint.creation_time
-        out["LastModifiedTime"] = endpoint.last_modified_time
-    return out
-
-
-def _answer(endpoint: Endpoint, *, with_id: bool) -> dict[str, Any]:
-    out = _describe(endpoint, full=False)
-    if not with_id:
-        out.pop("EndpointId")
-        out.pop("EndpointUrl")
+    out["CreationTime"] = endpoint.creation_time
+    out["LastModifiedTime"] = endpoint.last_modified_time
     return out
 
 
@@ -118,13 +111,13 @@ def create_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         role_arn=params.get("RoleArn"),
     )
     state.endpoints[name] = endpoint
-    return _answer(endpoint, with_id=False)
+    return project(describe(endpoint), "CreateEndpoint")
 
 
 @operation("DescribeEndpoint")
 def describe_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     _, endpoint = _find(ctx, params["Name"], params.get("HomeRegion"))
-    return _describe(endpoint, full=True)
+    return describe(endpoint)
 
 
 @operation("UpdateEndpoint")
@@ -143,7 +136,7 @@ def update_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         endpoint.role_arn = params["RoleArn"]
     endpoint.last_modified_time = ctx.now()
     endpoint.state = "UPDATING"
-    return _answer(endpoint, with_id=True)
+    return project(describe(endpoint), "UpdateEndpoint")
 
 
 @operation("DeleteEndpoint")
@@ -162,7 +155,8 @@ def list_endpoints(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     for endpoint in items:
         endpoint.finish_pending_change()
     chunk, token = pagination.page(items, params, key=lambda e: e.name, limit_key="MaxResults")
-    return pagination.with_token({"Endpoints": [_describe(e, full=True) for e in chunk]}, token)
+    listed = [project(describe(e), "ListEndpoints", list_key="Endpoints") for e in chunk]
+    return pagination.with_token({"Endpoints": listed}, token)
 
 
 def find_by_id(ctx: Context, endpoint_id: str) -> Endpoint | None:

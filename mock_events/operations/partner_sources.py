@@ -18,6 +18,7 @@ from .. import pagination
 from ..errors import ServiceError, already_exists, not_found
 from ..resources import RegionState
 from ..resources.partner_sources import EventSource, PartnerEventSource, source_arn, state_of
+from ..responses import project
 from ..service import Context, operation
 from .put_events import Destination, not_authorized_for_source, put_entries
 
@@ -76,10 +77,15 @@ def create_partner_event_source(ctx: Context, params: dict[str, Any]) -> dict[st
     return {"EventSourceArn": partner.arn}
 
 
+def describe_partner(partner: PartnerEventSource) -> dict[str, Any]:
+    """The partner's source as DescribePartnerEventSource answers it; ListPartnerEventSources
+    answers a projection of it."""
+    return {"Arn": partner.arn, "Name": partner.name}
+
+
 @operation("DescribePartnerEventSource")
 def describe_partner_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    partner = _partner_source(ctx, params["Name"])
-    return {"Arn": partner.arn, "Name": partner.name}
+    return describe_partner(_partner_source(ctx, params["Name"]))
 
 
 @operation("ListPartnerEventSources")
@@ -87,9 +93,10 @@ def list_partner_event_sources(ctx: Context, params: dict[str, Any]) -> dict[str
     prefix = params["NamePrefix"]
     items = [p for p in ctx.state.partner_event_sources.values() if p.name.startswith(prefix)]
     chunk, token = pagination.page(items, params, key=lambda p: p.name)
-    return pagination.with_token(
-        {"PartnerEventSources": [{"Arn": p.arn, "Name": p.name} for p in chunk]}, token
-    )
+    listed = [
+        project(describe_partner(p), "ListPartnerEventSources", list_key="PartnerEventSources") for p in chunk
+    ]
+    return pagination.with_token({"PartnerEventSources": listed}, token)
 
 
 @operation("ListPartnerEventSourceAccounts")
@@ -158,7 +165,9 @@ def _source(ctx: Context, name: str) -> EventSource:
     return found
 
 
-def _describe(state: RegionState, source: EventSource) -> dict[str, Any]:
+def describe(state: RegionState, source: EventSource) -> dict[str, Any]:
+    """The receiving account's source as DescribeEventSource answers it; ListEventSources answers
+    a projection of it."""
     return {
         "Arn": source.arn,
         "CreatedBy": source.created_by,
@@ -170,7 +179,7 @@ def _describe(state: RegionState, source: EventSource) -> dict[str, Any]:
 
 @operation("DescribeEventSource")
 def describe_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return _describe(ctx.state, _source(ctx, params["Name"]))
+    return describe(ctx.state, _source(ctx, params["Name"]))
 
 
 @operation("ListEventSources")
@@ -179,7 +188,7 @@ def list_event_sources(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     state = ctx.state
     items = [s for s in state.event_sources.values() if s.name.startswith(prefix)]
     chunk, token = pagination.page(items, params, key=lambda s: s.name)
-    return pagination.with_token({"EventSources": [_describe(state, s) for s in chunk]}, token)
+    return pagination.with_token({"EventSources": [project(describe(state, s), "ListEventSources", list_key="EventSources") for s in chunk]}, token)
 
 
 @operation("ActivateEventSource")

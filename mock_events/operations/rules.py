@@ -9,6 +9,7 @@ from typing import Any
 from .. import arns, lookup, pagination, patterns, scheduler
 from ..errors import ServiceError, limit_exceeded, validation
 from ..resources import EventBus, Rule
+from ..responses import project
 from ..schedule import ScheduleError, parse as parse_schedule
 from ..service import Context, operation
 from .tags import tags_from_request
@@ -34,7 +35,8 @@ def compile_pattern(ctx: Context, text: str, *, sized: bool = True) -> patterns.
         raise ServiceError("InvalidEventPatternException", error.message) from None
 
 
-def describe(rule: Rule, *, created_by: bool = True) -> dict[str, Any]:
+def describe(rule: Rule) -> dict[str, Any]:
+    """The rule as DescribeRule answers it; ListRules answers a projection of it."""
     out: dict[str, Any] = {"Name": rule.name, "Arn": rule.arn}
     if rule.event_pattern is not None:
         out["EventPattern"] = rule.event_pattern
@@ -48,8 +50,7 @@ def describe(rule: Rule, *, created_by: bool = True) -> dict[str, Any]:
     if rule.managed_by is not None:
         out["ManagedBy"] = rule.managed_by
     out["EventBusName"] = rule.bus_name
-    if created_by:
-        out["CreatedBy"] = rule.created_by
+    out["CreatedBy"] = rule.created_by
     return out
 
 
@@ -173,7 +174,7 @@ def list_rules(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     rules = [r for r in bus.rules.values() if r.name.startswith(prefix)]
     chunk, token = pagination.page(rules, params, key=lambda r: r.name)
     return pagination.with_token(
-        {"Rules": [describe(r, created_by=False) for r in chunk]}, token
+        {"Rules": [project(describe(r), "ListRules", list_key="Rules") for r in chunk]}, token
     )
 
 
