@@ -14,7 +14,7 @@ from ..errors import ServiceError, already_exists, limit_exceeded, not_found
 from ..resources import connections as connection_resources
 from ..resources.api_destinations import DEFAULT_RATE, ApiDestination, state_of
 from ..resources.connections import Connection
-from ..responses import project
+from ..responses import present, project
 from ..service import Context, operation
 from . import connections
 
@@ -41,9 +41,10 @@ def _connection(ctx: Context, arn: str) -> Connection:
 def describe(ctx: Context, destination: ApiDestination) -> dict[str, Any]:
     """The API destination as DescribeApiDestination answers it; other operations answer a
     projection of it."""
-    out = {
+    return present({
         "ApiDestinationArn": destination.arn,
         "Name": destination.name,
+        "Description": destination.description,
         "ApiDestinationState": state_of(ctx.backend, destination),
         "ConnectionArn": destination.connection_arn,
         "InvocationEndpoint": destination.invocation_endpoint,
@@ -51,10 +52,7 @@ def describe(ctx: Context, destination: ApiDestination) -> dict[str, Any]:
         "InvocationRateLimitPerSecond": destination.invocation_rate_limit_per_second,
         "CreationTime": destination.creation_time,
         "LastModifiedTime": destination.last_modified_time,
-    }
-    if destination.description is not None:
-        out["Description"] = destination.description
-    return out
+    })
 
 
 @operation("CreateApiDestination")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import arns, pagination
 from ..errors import already_exists, bus_not_found, not_found, validation
 from ..resources import EventBus, RegionState
-from ..responses import project
+from ..responses import present, project
 from ..resources.archives import MANAGED_BY, RULE_PREFIX, Archive, archive_arn, retention
 from ..service import Context, operation
 from . import rules as rules_ops
@@ -113,20 +113,19 @@ def create_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 def describe(archive: Archive) -> dict[str, Any]:
     """The archive as DescribeArchive answers it; other operations answer a projection of it."""
-    out: dict[str, Any] = {"ArchiveArn": archive.arn, "ArchiveName": archive.name}
-    out["EventSourceArn"] = archive.event_source_arn
-    if archive.description is not None:
-        out["Description"] = archive.description
-    if archive.event_pattern is not None:
-        out["EventPattern"] = archive.event_pattern
-    out["State"] = archive.state
-    out["RetentionDays"] = archive.retention_days
-    out["SizeBytes"] = archive.size_bytes
-    out["EventCount"] = archive.event_count
-    out["CreationTime"] = archive.creation_time
-    if archive.kms_key_identifier is not None:
-        out["KmsKeyIdentifier"] = archive.kms_key_identifier
-    return out
+    return present({
+        "ArchiveArn": archive.arn,
+        "ArchiveName": archive.name,
+        "EventSourceArn": archive.event_source_arn,
+        "Description": archive.description,
+        "EventPattern": archive.event_pattern,
+        "State": archive.state,
+        "RetentionDays": archive.retention_days,
+        "SizeBytes": archive.size_bytes,
+        "EventCount": archive.event_count,
+        "CreationTime": archive.creation_time,
+        "KmsKeyIdentifier": archive.kms_key_identifier,
+    })
 
 
 @operation("DescribeArchive")

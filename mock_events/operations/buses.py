@@ -8,26 +8,23 @@ from typing import Any
 from .. import lookup, pagination
 from ..errors import already_exists, limit_exceeded, validation
 from ..resources import EventBus
-from ..responses import project
+from ..responses import present, project
 from ..service import Context, operation
 from .tags import tags_from_request
 
 def describe(bus: EventBus) -> dict[str, Any]:
     """The bus as DescribeEventBus answers it; other operations answer a projection of it."""
-    out: dict[str, Any] = {"Name": bus.name, "Arn": bus.arn}
-    if bus.description is not None:
-        out["Description"] = bus.description
-    if bus.kms_key_identifier is not None:
-        out["KmsKeyIdentifier"] = bus.kms_key_identifier
-    if bus.dead_letter_config is not None:
-        out["DeadLetterConfig"] = bus.dead_letter_config
-    if bus.policy is not None:
-        out["Policy"] = json.dumps(bus.policy, separators=(",", ":"))
-    if bus.log_config is not None:
-        out["LogConfig"] = bus.log_config
-    out["CreationTime"] = bus.creation_time
-    out["LastModifiedTime"] = bus.last_modified_time
-    return out
+    return present({
+        "Name": bus.name,
+        "Arn": bus.arn,
+        "Description": bus.description,
+        "KmsKeyIdentifier": bus.kms_key_identifier,
+        "DeadLetterConfig": bus.dead_letter_config,
+        "Policy": None if bus.policy is None else json.dumps(bus.policy, separators=(",", ":")),
+        "LogConfig": bus.log_config,
+        "CreationTime": bus.creation_time,
+        "LastModifiedTime": bus.last_modified_time,
+    })
 
 
 @operation("CreateEventBus")

@@ -21,7 +21,7 @@ from ..errors import ServiceError, already_exists, limit_exceeded, not_found, va
 from ..ids import Ids
 from ..resources import RegionState
 from ..resources.connections import Connection
-from ..responses import project
+from ..responses import present, project
 from ..service import Context, operation
 
 _AUTH_KEYS = {
@@ -172,22 +172,21 @@ def create_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def describe(connection: Connection) -> dict[str, Any]:
     """The connection as DescribeConnection answers it (no secrets); other operations answer a
     projection of it."""
-    out: dict[str, Any] = {"ConnectionArn": connection.arn, "Name": connection.name}
-    if connection.description is not None:
-        out["Description"] = connection.description
-    if connection.invocation_connectivity is not None:
-        out["InvocationConnectivityParameters"] = _connectivity(connection.invocation_connectivity)
-    out["ConnectionState"] = connection.state
-    out["AuthorizationType"] = connection.authorization_type
-    out["SecretArn"] = connection.secret_arn
-    if connection.kms_key_identifier:
-        out["KmsKeyIdentifier"] = connection.kms_key_identifier
-    out["AuthParameters"] = _public_auth(connection)
-    out["CreationTime"] = connection.creation_time
-    out["LastModifiedTime"] = connection.last_modified_time
-    if connection.last_authorized_time is not None:
-        out["LastAuthorizedTime"] = connection.last_authorized_time
-    return out
+    connectivity = connection.invocation_connectivity
+    return present({
+        "ConnectionArn": connection.arn,
+        "Name": connection.name,
+        "Description": connection.description,
+        "InvocationConnectivityParameters": None if connectivity is None else _connectivity(connectivity),
+        "ConnectionState": connection.state,
+        "AuthorizationType": connection.authorization_type,
+        "SecretArn": connection.secret_arn,
+        "KmsKeyIdentifier": connection.kms_key_identifier or None,
+        "AuthParameters": _public_auth(connection),
+        "CreationTime": connection.creation_time,
+        "LastModifiedTime": connection.last_modified_time,
+        "LastAuthorizedTime": connection.last_authorized_time,
+    })
 
 
 @operation("DescribeConnection")

@@ -25,7 +25,7 @@ from ..errors import (
 from ..ids import Ids
 from ..resources import EventBus
 from ..resources.endpoints import Endpoint
-from ..responses import project
+from ..responses import present, project
 from ..service import Context, operation
 
 def _not_found(name: str) -> ServiceError:
@@ -69,21 +69,20 @@ def _find(ctx: Context, name: str, home_region: str | None = None) -> tuple[dict
 
 def describe(endpoint: Endpoint) -> dict[str, Any]:
     """The endpoint as DescribeEndpoint answers it; other operations answer a projection of it."""
-    out: dict[str, Any] = {"Name": endpoint.name}
-    if endpoint.description is not None:
-        out["Description"] = endpoint.description
-    out["Arn"] = endpoint.arn
-    out["RoutingConfig"] = copy.deepcopy(endpoint.routing_config)
-    out["ReplicationConfig"] = dict(endpoint.replication_config)
-    out["EventBuses"] = copy.deepcopy(endpoint.event_buses)
-    if endpoint.role_arn is not None:
-        out["RoleArn"] = endpoint.role_arn
-    out["EndpointId"] = endpoint.endpoint_id
-    out["EndpointUrl"] = endpoint.url
-    out["State"] = endpoint.state
-    out["CreationTime"] = endpoint.creation_time
-    out["LastModifiedTime"] = endpoint.last_modified_time
-    return out
+    return present({
+        "Name": endpoint.name,
+        "Description": endpoint.description,
+        "Arn": endpoint.arn,
+        "RoutingConfig": copy.deepcopy(endpoint.routing_config),
+        "ReplicationConfig": dict(endpoint.replication_config),
+        "EventBuses": copy.deepcopy(endpoint.event_buses),
+        "RoleArn": endpoint.role_arn,
+        "EndpointId": endpoint.endpoint_id,
+        "EndpointUrl": endpoint.url,
+        "State": endpoint.state,
+        "CreationTime": endpoint.creation_time,
+        "LastModifiedTime": endpoint.last_modified_time,
+    })
 
 
 @operation("CreateEndpoint")

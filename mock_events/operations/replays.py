@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import arns, delivery, jsontext, pagination, timestamps
 from ..errors import ServiceError, already_exists, bus_not_found, limit_exceeded, not_found, validation
 from ..service import Context, operation
-from ..responses import project
+from ..responses import present, project
 from ..resources.archives import Archive, ArchivedEvent
 from ..resources.replays import ACTIVE, CLOCK, MINUTE, Replay, replay_arn
 
@@ -195,23 +195,21 @@ def find(ctx: Context, name: str) -> Replay:
 
 def describe(replay: Replay, now: datetime) -> dict[str, Any]:
     """The replay as DescribeReplay answers it; other operations answer a projection of it."""
-    out: dict[str, Any] = {"ReplayName": replay.name, "ReplayArn": replay.arn}
-    if replay.description is not None:
-        out["Description"] = replay.description
-    out["State"] = replay.state
-    if replay.state_reason is not None:
-        out["StateReason"] = replay.state_reason
-    out["EventSourceArn"] = replay.event_source_arn
-    out["Destination"] = replay.destination
-    out["EventStartTime"] = replay.event_start
-    out["EventEndTime"] = replay.event_end
     last = replay.progress(now)
-    if last is not None and replay.state != "CANCELLING":
-        out["EventLastReplayedTime"] = last
-    out["ReplayStartTime"] = replay.replay_start
-    if replay.replay_end is not None:
-        out["ReplayEndTime"] = replay.replay_end
-    return out
+    return present({
+        "ReplayName": replay.name,
+        "ReplayArn": replay.arn,
+        "Description": replay.description,
+        "State": replay.state,
+        "StateReason": replay.state_reason,
+        "EventSourceArn": replay.event_source_arn,
+        "Destination": replay.destination,
+        "EventStartTime": replay.event_start,
+        "EventEndTime": replay.event_end,
+        "EventLastReplayedTime": None if replay.state == "CANCELLING" else last,
+        "ReplayStartTime": replay.replay_start,
+        "ReplayEndTime": replay.replay_end,
+    })
 
 
 @operation("DescribeReplay")

@@ -9,7 +9,7 @@ from typing import Any
 from .. import arns, lookup, pagination, patterns, scheduler
 from ..errors import ServiceError, limit_exceeded, validation
 from ..resources import EventBus, Rule
-from ..responses import project
+from ..responses import present, project
 from ..schedule import ScheduleError, parse as parse_schedule
 from ..service import Context, operation
 from .tags import tags_from_request
@@ -37,21 +37,18 @@ def compile_pattern(ctx: Context, text: str, *, sized: bool = True) -> patterns.
 
 def describe(rule: Rule) -> dict[str, Any]:
     """The rule as DescribeRule answers it; ListRules answers a projection of it."""
-    out: dict[str, Any] = {"Name": rule.name, "Arn": rule.arn}
-    if rule.event_pattern is not None:
-        out["EventPattern"] = rule.event_pattern
-    if rule.schedule_expression is not None:
-        out["ScheduleExpression"] = rule.schedule_expression
-    out["State"] = rule.state
-    if rule.description is not None:
-        out["Description"] = rule.description
-    if rule.role_arn is not None:
-        out["RoleArn"] = rule.role_arn
-    if rule.managed_by is not None:
-        out["ManagedBy"] = rule.managed_by
-    out["EventBusName"] = rule.bus_name
-    out["CreatedBy"] = rule.created_by
-    return out
+    return present({
+        "Name": rule.name,
+        "Arn": rule.arn,
+        "EventPattern": rule.event_pattern,
+        "ScheduleExpression": rule.schedule_expression,
+        "State": rule.state,
+        "Description": rule.description,
+        "RoleArn": rule.role_arn,
+        "ManagedBy": rule.managed_by,
+        "EventBusName": rule.bus_name,
+        "CreatedBy": rule.created_by,
+    })
 
 
 def store_rule(
