@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import error_of, load_corpus
+from mock_events import mock_events
 
 UTC = timezone.utc
 START = datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -24,17 +25,24 @@ def _case(name_part: str) -> dict:
     return case
 
 
+CLOCK_MODE = pytest.mark.mock_options(replay_mode="clock")
+"""A test's mock runs replays a minute of events per minute of its clock (``replay_mode="clock"``)."""
+
+
+@pytest.fixture
+def events_mock(request):  # noqa: ANN001, ANN201
+    """This module's mock (in place of the plugin's): made with the options of the test's
+    ``mock_options`` marker, if it has one."""
+    marker = request.node.get_closest_marker("mock_options")
+    with mock_events(**(marker.kwargs if marker else {})) as mock:
+        yield mock
+
+
 @pytest.fixture
 def m(events_mock):  # noqa: ANN001, ANN201
     events_mock.clock.freeze()
     events_mock.clock.set(START)
     return events_mock
-
-
-@pytest.fixture
-def clock_mode(m):  # noqa: ANN001, ANN201
-    m.backend.replay_mode = "clock"
-    return m
 
 
 @pytest.fixture
@@ -115,7 +123,8 @@ def test_conformance_end_not_after_start(archived, m, seconds):
     assert archived.list_replays()["Replays"] == []
 
 
-def test_conformance_eleventh_active_replay(archived, clock_mode):
+@CLOCK_MODE
+def test_conformance_eleventh_active_replay(archived):
     case = _case("tests_concurrency_error_too_many_active_replays")
     for i in range(10):
         _start(archived, name=f"replay-{i}")
@@ -137,8 +146,8 @@ def test_finished_replays_do_not_count_against_the_quota(archived):
     assert len(archived.list_replays()["Replays"]) == 12
 
 
-def test_active_replay_quota_is_adjustable(archived, clock_mode):
-    clock_mode.backend.quotas["active_replays"] = 1
+@pytest.mark.mock_options(replay_mode="clock", quotas={"active_replays": 1})
+def test_active_replay_quota_is_adjustable(archived):
     _start(archived, name="a")
     with pytest.raises(ClientError):
         _start(archived, name="b")
@@ -259,8 +268,8 @@ def test_cancel_unknown_replay(events):
 # -- clock mode ---------------------------------------------------------------------------------
 
 
-def test_clock_replay_starts_then_runs_a_minute_of_events_per_minute(archived, clock_mode):
-    m = clock_mode
+@CLOCK_MODE
+def test_clock_replay_starts_then_runs_a_minute_of_events_per_minute(archived, m):
     _start(archived)
     assert archived.describe_replay(ReplayName="r")["State"] == "STARTING"
     assert m.deliveries() == []
@@ -278,14 +287,15 @@ def test_clock_replay_starts_then_runs_a_minute_of_events_per_minute(archived, c
     assert [d.json()["detail"]["n"] for d in m.deliveries(QUEUE)] == [0, 1, 2]
 
 
-def test_clock_replay_delivers_at_the_clock_time_of_its_slice(archived, clock_mode):
+@CLOCK_MODE
+def test_clock_replay_delivers_at_the_clock_time_of_its_slice(archived, m):
     _start(archived)
-    clock_mode.clock.advance(minutes=5)
-    assert [d.time for d in clock_mode.deliveries(QUEUE)] == [START + timedelta(minutes=k) for k in (1, 2, 3)]
+    m.clock.advance(minutes=5)
+    assert [d.time for d in m.deliveries(QUEUE)] == [START + timedelta(minutes=k) for k in (1, 2, 3)]
 
 
-def test_clock_replay_can_be_cancelled(archived, clock_mode):
-    m = clock_mode
+@CLOCK_MODE
+def test_clock_replay_can_be_cancelled(archived, m):
     _start(archived)
     m.clock.advance(minutes=1, seconds=30)
     out = archived.cancel_replay(ReplayName="r")
@@ -299,16 +309,17 @@ def test_clock_replay_can_be_cancelled(archived, clock_mode):
     assert [d.json()["detail"]["n"] for d in m.deliveries(QUEUE)] == [0]
 
 
-def test_cancelling_frees_a_replay_slot_once_cancelled(archived, clock_mode):
-    clock_mode.backend.quotas["active_replays"] = 1
+@pytest.mark.mock_options(replay_mode="clock", quotas={"active_replays": 1})
+def test_cancelling_frees_a_replay_slot_once_cancelled(archived, m):
     _start(archived, name="a")
     archived.cancel_replay(ReplayName="a")
-    clock_mode.clock.advance(minutes=1)
+    m.clock.advance(minutes=1)
     _start(archived, name="b")
     assert archived.describe_replay(ReplayName="b")["State"] == "STARTING"
 
 
-def test_cancel_twice_is_refused(archived, clock_mode):
+@CLOCK_MODE
+def test_cancel_twice_is_refused(archived):
     _start(archived)
     archived.cancel_replay(ReplayName="r")
     with pytest.raises(ClientError) as excinfo:
@@ -316,19 +327,18 @@ def test_cancel_twice_is_refused(archived, clock_mode):
     assert error_of(excinfo)[0] == "IllegalStatusException"
 
 
-def test_clock_replay_over_decades_costs_one_step_per_event(archived, clock_mode):
+@CLOCK_MODE
+def test_clock_replay_over_decades_costs_one_step_per_event(archived, m):
     end = START + timedelta(days=365 * 30)
     _start(archived, start=START, end=end)
-    clock_mode.clock.advance(days=365 * 31)
+    m.clock.advance(days=365 * 31)
     out = archived.describe_replay(ReplayName="r")
     assert out["State"] == "COMPLETED" and out["EventLastReplayedTime"] == end
-    assert len(clock_mode.deliveries(QUEUE)) == 3
+    assert len(m.deliveries(QUEUE)) == 3
 
 
 def test_mock_constructor_chooses_clock_mode():
     import boto3
-
-    from mock_events import mock_events
 
     with mock_events(replay_mode="clock") as mock:
         client = boto3.client("events", region_name="us-east-1")
