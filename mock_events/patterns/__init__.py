@@ -8,12 +8,11 @@ from typing import Any
 
 from .. import jsontext
 
-from ._compiler import _TOO_MANY_COMBINATIONS, MAX_COMBINATIONS, WILDCARD_COMPLEXITY_LIMIT, _Compiler, _Field, \
-    _wildcard_complexity
+from ._compiler import MAX_COMBINATIONS, Compiler, Field, check_limits
 from ._event import flatten
 from ._explain import BranchExplanation, Explanation, FieldExplanation, explain as _explain
 from ._index import RuleIndex
-from ._reader import _Barf
+from ._reader import Refusal
 
 __all__ = [
     "BranchExplanation",
@@ -50,7 +49,7 @@ class Pattern:
 
     __slots__ = ("source", "_branches", "_fields")
 
-    def __init__(self, source: str, branches: list[dict[str, _Field]]) -> None:
+    def __init__(self, source: str, branches: list[dict[str, Field]]) -> None:
         self.source = source
         self._fields = branches
         self._branches: tuple[tuple[tuple[str, Callable[[list[Any] | None], bool]], ...], ...] = tuple(
@@ -84,7 +83,7 @@ class Pattern:
         return f"Pattern({self.source!r})"
 
 
-def _field_order(item: tuple[str, _Field]) -> tuple[int, int]:
+def _field_order(item: tuple[str, Field]) -> tuple[int, int]:
     f = item[1]
     return (1 if (f.leaf or f.exists_false or f.exists_true) else 0, len(f.leaf))
 
@@ -105,33 +104,13 @@ def compile(pattern: str | dict, *, max_length: int = MAX_PATTERN_LENGTH) -> Pat
         raise PatternError(f"{_PREFIX}Event pattern length {len(text)} exceeds the maximum of "
                            f"{max_length} characters")
     try:
-        branches = _Compiler(text).run()
-        _check_limits(branches)
-    except _Barf as e:
+        branches = Compiler(text).run()
+        check_limits(branches)
+    except Refusal as e:
         raise PatternError(_PREFIX + e.reason) from None
     except RecursionError:
         raise PatternError(_PREFIX + "Document nesting depth exceeds the maximum allowed") from None
     return Pattern(text, branches)
-
-
-def _check_limits(branches: list[dict[str, _Field]]) -> None:
-    combos = 0
-    for b in branches:
-        n = 1
-        for f in b.values():
-            n *= max(f.count, 1)
-        combos += n
-    if combos > MAX_COMBINATIONS and len(branches) > 1:
-        raise _Barf(_TOO_MANY_COMBINATIONS)
-    per_path: dict[str, set[str]] = {}
-    for b in branches:
-        for path, f in b.items():
-            if f.wildcards:
-                per_path.setdefault(path, set()).update(f.wildcards)
-    for texts in per_path.values():
-        if _wildcard_complexity(texts, WILDCARD_COMPLEXITY_LIMIT) > WILDCARD_COMPLEXITY_LIMIT:
-            raise _Barf("Rule is too complex - try using fewer wildcard characters or fewer "
-                        "repeating character sequences after a wildcard character")
 
 
 def validate_test_event(event_text: str) -> dict:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from ._reader import _ARR, _END_ARR, _END_OBJ, _FALSE, _FIELD, _FLOAT, _INT, _NULL, _NUMERIC_TOKENS, \
-    _OBJ, _STR, _TRUE, _Barf, _Reader
+    _OBJ, _STR, _TRUE, Refusal, _Reader
 from ._wildcard import Wildcard
 
 MAX_COMBINATIONS = 1000
@@ -36,7 +36,7 @@ def _is_num(v: Any) -> bool:
     return t is int or t is float
 
 
-def _comparable(v: Any) -> bool:
+def is_comparable(v: Any) -> bool:
     return _is_num(v) and -_FIVE_BILLION <= v <= _FIVE_BILLION
 
 
@@ -53,7 +53,7 @@ def _looks_like_ip(text: str) -> bool:
     return _IPV4_RE.fullmatch(text) is not None
 
 
-def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+def ip_of(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     if len(text) > _LONGEST_IP or not _looks_like_ip(text):
         return None
     try:
@@ -101,14 +101,14 @@ def _check_wildcard(r: _Reader, text: str) -> None:
         i += 1
 
 
-class _Numeric:
+class NumericRange:
     __slots__ = ("lo", "lo_open", "hi", "hi_open")
 
     def __init__(self, lo: float, lo_open: bool, hi: float, hi_open: bool) -> None:
         self.lo, self.lo_open, self.hi, self.hi_open = lo, lo_open, hi, hi_open
 
     def __call__(self, v: Any) -> bool:
-        if not _comparable(v):
+        if not is_comparable(v):
             return False
         if v < self.lo or (self.lo_open and v == self.lo):
             return False
@@ -122,24 +122,24 @@ def _cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     while len(parts) > 1 and parts[-1] == "":
         parts.pop()
     if len(parts) != 2:
-        raise _Barf("Malformed CIDR, one '/' required")
+        raise Refusal("Malformed CIDR, one '/' required")
     if not re.fullmatch(r"[+-]?[0-9]+", parts[1]) or not -2**31 <= int(parts[1]) < 2**31:
-        raise _Barf("Malformed CIDR, mask bits must be an integer")
+        raise Refusal("Malformed CIDR, mask bits must be an integer")
     bits = int(parts[1])
     if bits < 0:
-        raise _Barf("Malformed CIDR, mask bits must not be negative")
+        raise Refusal("Malformed CIDR, mask bits must not be negative")
     addr = None
     if _looks_like_ip(parts[0]):
         try:
             addr = ipaddress.ip_address(parts[0])
         except ValueError:
-            raise _Barf(f"Invalid IP address: {parts[0]}") from None
+            raise Refusal(f"Invalid IP address: {parts[0]}") from None
     if addr is None:
-        raise _Barf(f"Nonstandard IP address: {parts[0]}")
+        raise Refusal(f"Nonstandard IP address: {parts[0]}")
     if addr.version == 4 and bits > 31:
-        raise _Barf("IPv4 mask bits must be < 32")
+        raise Refusal("IPv4 mask bits must be < 32")
     if addr.version == 6 and bits > 127:
-        raise _Barf("IPv6 mask bits must be < 128")
+        raise Refusal("IPv6 mask bits must be < 128")
     return ipaddress.ip_network(f"{addr}/{bits}", strict=False)
 
 
@@ -149,7 +149,7 @@ def _cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
 #   ("exact", value)  ("exists", bool)  ("leaf", callable, wildcard-texts)
 
 
-class _Field:
+class Field:
     """The ORed alternatives of one path in one branch."""
 
     __slots__ = ("strs", "nums", "lits", "leaf", "exists_true", "exists_false", "wildcards",
@@ -162,7 +162,7 @@ class _Field:
         self.leaf: list[_Leaf] = []
         # What each leaf test needs of a value, for the rule index: ("prefix", text),
         # ("suffix", text), ("prefix", text, "lower"), ("suffix", text, "lower"), ("lower", text),
-        # ("wildcard", Wildcard), ("numeric", _Numeric), ("cidr", network), ("anything-but", kind, values).
+        # ("wildcard", Wildcard), ("numeric", NumericRange), ("cidr", network), ("anything-but", kind, values).
         self.operators: list[tuple[Any, ...]] = []
         self.exists_true = False
         self.exists_false = False
@@ -192,7 +192,7 @@ class _Field:
                     if v in strs:
                         return True
                     if ips:
-                        a = _ip(v)
+                        a = ip_of(v)
                         if a is not None and a in ips:
                             return True
                 elif t is bool:
@@ -211,15 +211,15 @@ class _Field:
         return test
 
 
-def _num_key(n: int | float) -> Hashable:
+def number_key(n: int | float) -> Hashable:
     return ("\x00n", n)
 
 
-def _lit_key(v: Any) -> Hashable:
+def literal_key(v: Any) -> Hashable:
     return ("\x00l", repr(v))
 
 
-def _leaf_key(v: Any) -> Hashable | None:
+def leaf_key(v: Any) -> Hashable | None:
     t = v.__class__
     if t is str:
         return v
@@ -230,19 +230,19 @@ def _leaf_key(v: Any) -> Hashable | None:
     return None
 
 
-class _Compiler:
+class Compiler:
     def __init__(self, text: str) -> None:
         self.r = _Reader(text)
-        self.branches: list[dict[str, _Field]] = []
+        self.branches: list[dict[str, Field]] = []
 
-    def run(self) -> list[dict[str, _Field]]:
+    def run(self) -> list[dict[str, Field]]:
         r = self.r
         if r.next() != _OBJ:
             raise r.error("Filter is not an object")
         self.parse_object(self.branches, [], False)
         return self.branches
 
-    def parse_object(self, rules: list[dict[str, _Field]], path: list[str], in_or: bool) -> None:
+    def parse_object(self, rules: list[dict[str, Field]], path: list[str], in_or: bool) -> None:
         r = self.r
         present = False
         while r.next() != _END_OBJ:
@@ -265,7 +265,7 @@ class _Compiler:
         if not present:
             raise r.error("Empty objects are not allowed")
 
-    def parse_or(self, rules: list[dict[str, _Field]], path: list[str]) -> None:
+    def parse_or(self, rules: list[dict[str, Field]], path: list[str]) -> None:
         r = self.r
         current = [dict(rule) for rule in rules]
         rules.clear()
@@ -283,13 +283,13 @@ class _Compiler:
             self.parse_object(new_rules, path, True)
             rules.extend(new_rules)
             if len(rules) > MAX_COMBINATIONS:
-                raise _Barf(_TOO_MANY_COMBINATIONS)
+                raise Refusal(TOO_MANY_COMBINATIONS)
         if count < 2:
             raise r.error("There must have at least 2 Objects in $or relationship.")
 
-    def write_rules(self, rules: list[dict[str, _Field]], name: str) -> None:
+    def write_rules(self, rules: list[dict[str, Field]], name: str) -> None:
         r = self.r
-        field = _Field()
+        field = Field()
         while True:
             tok = r.next()
             if tok == _END_ARR:
@@ -299,7 +299,7 @@ class _Compiler:
                 self.match_expression(field)
             elif tok == _STR:
                 text = r.text()
-                addr = _ip(text)
+                addr = ip_of(text)
                 if addr is not None:
                     field.ip_strs.append(addr)
                 field.strs.add(text)
@@ -324,7 +324,7 @@ class _Compiler:
             rule[name] = field
 
     # -- {"operator": ...} inside a value list
-    def match_expression(self, field: _Field) -> None:
+    def match_expression(self, field: Field) -> None:
         r = self.r
         if r.next() != _FIELD:
             raise r.error("Match expression name not found")
@@ -393,7 +393,7 @@ class _Compiler:
             def in_net(v: Any, net: Any = net) -> bool:
                 if v.__class__ is not str:
                     return False
-                a = _ip(v)
+                a = ip_of(v)
                 return a is not None and a.version == net.version and a in net
 
             field.leaf.append(in_net)
@@ -406,7 +406,7 @@ class _Compiler:
         if self.r.next() != _END_OBJ:
             raise self.r.error("Only one key allowed in match expression")
 
-    def affix_ignore_case(self, field: _Field, op: str) -> None:
+    def affix_ignore_case(self, field: Field, op: str) -> None:
         r = self.r
         title = op.capitalize()
         if r.next() != _FIELD:
@@ -425,7 +425,7 @@ class _Compiler:
         field.operators.append((op, low, "lower"))
         field.spec.append({op: {"equals-ignore-case": low}})
 
-    def numeric(self) -> _Numeric:
+    def numeric(self) -> NumericRange:
         r = self.r
         tok = r.next()
         if tok != _STR:
@@ -442,14 +442,14 @@ class _Compiler:
             if op == "=":
                 if r.next() != _END_ARR:
                     raise r.error("Too many elements in numeric expression")
-                return _Numeric(val, False, val, False)
+                return NumericRange(val, False, val, False)
             if op in ("<", "<="):
                 if r.next() != _END_ARR:
                     raise r.error("Too many elements in numeric expression")
-                return _Numeric(-math.inf, False, val, op == "<")
+                return NumericRange(-math.inf, False, val, op == "<")
             tok = r.next()
             if tok == _END_ARR:
-                return _Numeric(val, op == ">", math.inf, False)
+                return NumericRange(val, op == ">", math.inf, False)
             if tok != _STR:
                 raise r.error(f"Bad value in numeric range: {r.text()}")
             top_op = r.text()
@@ -462,7 +462,7 @@ class _Compiler:
                 raise r.error("Too many terms in numeric range expression")
             if val >= top:
                 raise r.error("Bottom must be less than top")
-            return _Numeric(val, op == ">", top, top_op == "<")
+            return NumericRange(val, op == ">", top, top_op == "<")
         except _NumberRange as e:
             raise r.error(str(e)) from None
 
@@ -473,7 +473,7 @@ class _Compiler:
             raise _NumberRange("Value must be between -5.0E9 and 5.0E9, inclusive")
         return v
 
-    def anything_but(self, field: _Field) -> None:
+    def anything_but(self, field: Field) -> None:
         r = self.r
         kind = ""
         tok = r.next()
@@ -535,7 +535,7 @@ class _Compiler:
                     raise r.error("Inside anything but list, start|null|boolean is not supported.")
                 else:
                     raise r.error(_ANYTHING_BUT_TYPE[kind])
-        except _Barf as e:
+        except Refusal as e:
             # event-ruler re-wraps errors from inside the list, so AWS repeats the location
             raise r.error(e.reason) from None
         if not kind and has_num == has_str:
@@ -551,7 +551,7 @@ class _NumberRange(Exception):
     pass
 
 
-_TOO_MANY_COMBINATIONS = (f"The event pattern has more than {MAX_COMBINATIONS} combinations of $or "
+TOO_MANY_COMBINATIONS = (f"The event pattern has more than {MAX_COMBINATIONS} combinations of $or "
                           "branches and values")
 _ANYTHING_BUT_TYPE = {
     "equals-ignore-case": "Inside anything-but/equals-ignore-case list, "
@@ -568,7 +568,7 @@ def _anything_but(kind: str, values: list[Any]) -> _Leaf:
             excluded_s = frozenset(values)
             return lambda v: not (v.__class__ is str and v in excluded_s)
         excluded_n = frozenset(values)
-        return lambda v: not (_comparable(v) and v in excluded_n)
+        return lambda v: not (is_comparable(v) and v in excluded_n)
     if kind == "equals-ignore-case":
         lows = frozenset(s.lower() for s in values)
         return lambda v: not (v.__class__ is str and lowered(v) in lows)
@@ -586,7 +586,7 @@ def _anything_but(kind: str, values: list[Any]) -> _Leaf:
 # Wildcard complexity: the most NFA states (over all wildcard texts of one field) that a single
 # input string can keep alive at once, the criterion event-ruler's complexity evaluator uses.
 
-def _wildcard_complexity(texts: Iterable[str], limit: int) -> int:
+def wildcard_complexity(texts: Iterable[str], limit: int) -> int:
     progs: list[list[str | None]] = []
     for text in set(texts):
         toks: list[str | None] = ['"']
@@ -654,3 +654,25 @@ def _wildcard_complexity(texts: Iterable[str], limit: int) -> int:
                 seen.add(state)
                 todo.append(state)
     return best
+
+
+def check_limits(branches: list[dict[str, Field]]) -> None:
+    """Refuse a compiled pattern over AWS's limits: too many $or combinations, or wildcards too
+    complex on one path."""
+    combos = 0
+    for b in branches:
+        n = 1
+        for f in b.values():
+            n *= max(f.count, 1)
+        combos += n
+    if combos > MAX_COMBINATIONS and len(branches) > 1:
+        raise Refusal(TOO_MANY_COMBINATIONS)
+    per_path: dict[str, set[str]] = {}
+    for b in branches:
+        for path, f in b.items():
+            if f.wildcards:
+                per_path.setdefault(path, set()).update(f.wildcards)
+    for texts in per_path.values():
+        if wildcard_complexity(texts, WILDCARD_COMPLEXITY_LIMIT) > WILDCARD_COMPLEXITY_LIMIT:
+            raise Refusal("Rule is too complex - try using fewer wildcard characters or fewer "
+                          "repeating character sequences after a wildcard character")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import jsontext
-from ._compiler import _Compiler
+from ._compiler import Compiler
 from ._event import flatten
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def _single_field_tests(path: Path, asked_json: str) -> tuple[tuple[tuple[str, C
     text = asked_json
     for key in reversed(path):
         text = "{" + json.dumps(key) + ":" + text + "}"
-    return tuple(tuple((key, field.finish()) for key, field in branch.items()) for branch in _Compiler(text).run())
+    return tuple(tuple((key, field.finish()) for key, field in branch.items()) for branch in Compiler(text).run())
 
 
 def _short(value: Any, limit: int = 80) -> str:

@@ -27,7 +27,7 @@ import struct
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, Callable
 
-from ._compiler import _comparable, _Field, _ip, _leaf_key, _lit_key, _num_key, _Numeric, lowered
+from ._compiler import Field, NumericRange, ip_of, is_comparable, leaf_key, literal_key, lowered, number_key
 from ._event import flatten
 from ._wildcard import Wildcard
 
@@ -166,11 +166,11 @@ class _Ranges:
         return bool(self.points) or bool(self.levels)
 
     @staticmethod
-    def _place(rng: _Numeric) -> tuple[int, int, int]:
+    def _place(rng: NumericRange) -> tuple[int, int, int]:
         lo, hi = _float_key(rng.lo), _float_key(rng.hi)
         return lo, hi, (lo ^ hi).bit_length() - 1
 
-    def add(self, rng: _Numeric, branch: _Branch) -> None:
+    def add(self, rng: NumericRange, branch: _Branch) -> None:
         lo, hi, bit = self._place(rng)
         if bit < 0:
             _bucket_add(self.points, lo, branch)
@@ -184,7 +184,7 @@ class _Ranges:
             self._per_level[bit] = count + 1
         node.add(lo, hi, branch)
 
-    def discard(self, rng: _Numeric, branch: _Branch) -> None:
+    def discard(self, rng: NumericRange, branch: _Branch) -> None:
         lo, hi, bit = self._place(rng)
         if bit < 0:
             _bucket_discard(self.points, lo, branch)
@@ -398,29 +398,29 @@ class _Path:
                     if suffix_lower:
                         suffix_lower.suffixes_of(low, out)
                 if networks:
-                    addr = _ip(v)
+                    addr = ip_of(v)
                     if addr is not None:
                         networks.containing(addr, out)
             elif exact:
-                hit = exact.get(_leaf_key(v))
+                hit = exact.get(leaf_key(v))
                 if hit:
                     out |= hit
-            if ranges and _comparable(v):
+            if ranges and is_comparable(v):
                 ranges.containing(float(v), out)
 
 
-def _alternatives(field: _Field) -> list[_Alternative]:
+def _alternatives(field: Field) -> list[_Alternative]:
     """Each alternative of a field, as the index files it."""
     alts: list[_Alternative] = []
     excluded: frozenset[str] | None = None
     for text in field.strs:
-        addr = _ip(text) if field.ip_strs else None
+        addr = ip_of(text) if field.ip_strs else None
         if addr is not None:  # matches the same address written otherwise too
             alts.append(("networks", ipaddress.ip_network(addr)))
         else:
             alts.append(("exact", text))
-    alts.extend(("exact", _num_key(n)) for n in field.nums)
-    alts.extend(("exact", _lit_key(v)) for v in field.lits)
+    alts.extend(("exact", number_key(n)) for n in field.nums)
+    alts.extend(("exact", literal_key(v)) for v in field.lits)
     for op in field.operators:
         kind = op[0]
         if kind in ("prefix", "suffix"):
@@ -501,7 +501,7 @@ class RuleIndex:
                 placed.append((path, alt, branch))
         self._placed[key] = placed
 
-    def _cheapest(self, fields: dict[str, _Field]) -> tuple[str, list[_Alternative]]:
+    def _cheapest(self, fields: dict[str, Field]) -> tuple[str, list[_Alternative]]:
         """The field of a branch likely to let the fewest events through, and its alternatives."""
         best: tuple[int, str, list[_Alternative]] | None = None
         for path, field in fields.items():

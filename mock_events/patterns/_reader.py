@@ -8,8 +8,9 @@ from typing import Any
 _EXPECTED_VALUE = ("(JSON String, Number, Array, Object or token 'null', 'true' or 'false')")
 
 
-class _Barf(Exception):
-    """A reason with or without the parser location; turned into PatternError at the top."""
+class Refusal(Exception):
+    """AWS's reason for refusing a pattern, with or without the parser location; patterns.compile
+    turns it into PatternError."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -55,15 +56,15 @@ class _Reader:
             j = k + 1
         return f'[Source: (String)"{s}"; line: {line}, column: {ptr - row_start + 1}]'
 
-    def error(self, reason: str, ptr: int | None = None) -> _Barf:
+    def error(self, reason: str, ptr: int | None = None) -> Refusal:
         at = self.ptr if ptr is None else ptr
-        return _Barf(f"{reason}\n at {self.location(at)}")
+        return Refusal(f"{reason}\n at {self.location(at)}")
 
-    def unexpected(self, at: int, tail: str) -> _Barf:
+    def unexpected(self, at: int, tail: str) -> Refusal:
         ch = self.s[at]
         return self.error(f"Unexpected character ({_char_desc(ch)}): {tail}", at)
 
-    def eof(self, tail: str) -> _Barf:
+    def eof(self, tail: str) -> Refusal:
         return self.error(f"Unexpected end-of-input{tail}", len(self.s))
 
     # -- scanning helpers
@@ -132,7 +133,7 @@ class _Reader:
             j += 1
         return max(j, start + 1)
 
-    def _invalid_token(self, start: int) -> _Barf:
+    def _invalid_token(self, start: int) -> Refusal:
         end = self._token_end(start)
         self.i = end
         return self.error(f"Unrecognized token '{self.s[start:end]}': was expecting {_EXPECTED_VALUE}", end)
