@@ -11,7 +11,7 @@ from .service import Context
 def existing_state(ctx: Context, account: str, region: str) -> RegionState | None:
     """The state of an account and region, without creating it for a mere look-up."""
     if account == ctx.account and region == ctx.region:
-        return ctx.state
+        return ctx.resources
     return ctx.backend.regions.get((account, region))
 
 

@@ -102,7 +102,8 @@ class Context:
     region: str
 
     @property
-    def state(self) -> RegionState:
+    def resources(self) -> RegionState:
+        """The resources the calling account holds in the calling Region."""
         return self.backend.region(self.account, self.region)
 
     def now(self):  # noqa: ANN201 - datetime

@@ -24,7 +24,7 @@ def _not_found(name: str, *, describing: bool = False) -> ServiceError:
 
 
 def _find(ctx: Context, name: str, *, describing: bool = False) -> ApiDestination:
-    found = ctx.state.api_destinations.get(name)
+    found = ctx.resources.api_destinations.get(name)
     if found is None:
         raise _not_found(name, describing=describing)
     return found
@@ -57,7 +57,7 @@ def describe(ctx: Context, destination: ApiDestination) -> dict[str, Any]:
 
 @operation("CreateApiDestination")
 def create_api_destination(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    state = ctx.state
+    state = ctx.resources
     name = params["Name"]
     if name in state.api_destinations:
         raise already_exists(f"An api-destination '{name}' already exists.")
@@ -107,7 +107,7 @@ def update_api_destination(ctx: Context, params: dict[str, Any]) -> dict[str, An
 @operation("DeleteApiDestination")
 def delete_api_destination(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     destination = _find(ctx, params["Name"])
-    del ctx.state.api_destinations[destination.name]
+    del ctx.resources.api_destinations[destination.name]
     return {}
 
 
@@ -117,7 +117,7 @@ def list_api_destinations(ctx: Context, params: dict[str, Any]) -> dict[str, Any
     connection_arn = params.get("ConnectionArn")
     items = [
         d
-        for d in ctx.state.api_destinations.values()
+        for d in ctx.resources.api_destinations.values()
         if d.name.startswith(prefix) and connection_arn in (None, d.connection_arn)
     ]
     chunk, token = pagination.page(items, params, key=lambda d: d.name)

@@ -39,7 +39,7 @@ def _source_bus(ctx: Context, event_source_arn: str) -> EventBus:
     account, region, name = arns.parse_bus(event_source_arn)
     if account is None:
         name = event_source_arn.rsplit("/", 1)[-1]
-    bus = ctx.state.buses.get(name)
+    bus = ctx.resources.buses.get(name)
     if bus is None or account != ctx.account or region != ctx.region:
         raise bus_not_found(name)
     return bus
@@ -76,7 +76,7 @@ _NOT_REPLAYED = '"replay-name":[{"exists":false}]'
 def create_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     bus = _source_bus(ctx, params["EventSourceArn"])
     name = params["ArchiveName"]
-    state = ctx.state
+    state = ctx.resources
     if name in state.archives:
         raise already_exists(f"Archive {name} already exists.")
     pattern = params.get("EventPattern")
@@ -130,13 +130,13 @@ def describe(archive: Archive) -> dict[str, Any]:
 
 @operation("DescribeArchive")
 def describe_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return describe(find(ctx.state, params["ArchiveName"]))
+    return describe(find(ctx.resources, params["ArchiveName"]))
 
 
 @operation("ListArchives")
 def list_archives(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     pagination.single_filter("ListArchives", params)
-    archives = list(ctx.state.archives.values())
+    archives = list(ctx.resources.archives.values())
     if "EventSourceArn" in params:
         bus = _source_bus(ctx, params["EventSourceArn"])
         archives = [a for a in archives if a.event_source_arn == bus.arn]
@@ -154,11 +154,11 @@ def update_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     changes = ("EventPattern", "RetentionDays", "Description", "KmsKeyIdentifier")
     if not any(params.get(k) is not None for k in changes):
         raise validation("At least one of EventPattern, RetentionDays or Description must be provided.")
-    archive = find(ctx.state, params["ArchiveName"])
+    archive = find(ctx.resources, params["ArchiveName"])
     pattern = params.get("EventPattern")
     if pattern is not None:
         rules_ops.compile_pattern(ctx, pattern)
-        bus, rule = _managed_rule(ctx.state, archive)
+        bus, rule = _managed_rule(ctx.resources, archive)
         if bus is not None and rule is not None:
             _put_managed_rule(ctx, bus, archive, pattern)  # the one step that may refuse: first
         archive.event_pattern = pattern
@@ -180,7 +180,7 @@ def update_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @operation("DeleteArchive")
 def delete_archive(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    state = ctx.state
+    state = ctx.resources
     archive = find(state, params["ArchiveName"])
     archive.stop()
     del state.archives[archive.name]

@@ -29,7 +29,7 @@ def describe(bus: EventBus) -> dict[str, Any]:
 
 @operation("CreateEventBus")
 def create_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    state = ctx.state
+    state = ctx.resources
     name = params["Name"]
     source_name = params.get("EventSourceName")
     if source_name is not None:
@@ -87,7 +87,7 @@ def delete_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     name = params["Name"]
     if name == "default":
         raise validation("Cannot delete event bus default.")
-    bus = ctx.state.buses.pop(name, None)
+    bus = ctx.resources.buses.pop(name, None)
     if bus is not None:
         for rule in bus.rules.values():
             rule.timer.cancel()
@@ -97,7 +97,7 @@ def delete_event_bus(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("ListEventBuses")
 def list_event_buses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     prefix = params.get("NamePrefix", "")
-    buses = [b for b in ctx.state.buses.values() if b.name.startswith(prefix)]
+    buses = [b for b in ctx.resources.buses.values() if b.name.startswith(prefix)]
     chunk, token = pagination.page(buses, params, key=lambda b: b.name)
     listed = [project(describe(b), "ListEventBuses", list_key="EventBuses") for b in chunk]
     return pagination.with_token({"EventBuses": listed}, token)

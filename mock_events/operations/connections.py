@@ -42,7 +42,7 @@ def _secret_arn(state: RegionState, ids: Ids, name: str) -> str:
 
 
 def find(ctx: Context, name: str, *, describing: bool = False) -> Connection:
-    found = ctx.state.connections.get(name)
+    found = ctx.resources.connections.get(name)
     if found is None:
         if describing:
             raise not_found(
@@ -141,7 +141,7 @@ def _authorize(connection: Connection, now: datetime, ids: Ids) -> None:
 
 @operation("CreateConnection")
 def create_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    state = ctx.state
+    state = ctx.resources
     name = params["Name"]
     auth_type = params["AuthorizationType"]
     auth = params["AuthParameters"]
@@ -235,7 +235,7 @@ def update_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("DeleteConnection")
 def delete_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     connection = find(ctx, params["Name"])
-    del ctx.state.connections[connection.name]
+    del ctx.resources.connections[connection.name]
     connection.state = "DELETING"
     return project(describe(connection), "DeleteConnection")
 
@@ -255,7 +255,7 @@ def list_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     prefix = params.get("NamePrefix", "")
     wanted = params.get("ConnectionState")
     items = []
-    for connection in ctx.state.connections.values():
+    for connection in ctx.resources.connections.values():
         connection.finish_pending_change()
         if connection.name.startswith(prefix) and wanted in (None, connection.state):
             items.append(connection)

@@ -59,7 +59,7 @@ def _check_buses(home_region: str, buses: list[dict[str, str]], routing: dict[st
 
 
 def _find(ctx: Context, name: str, home_region: str | None = None) -> tuple[dict[str, Endpoint], Endpoint]:
-    state = ctx.backend.region(ctx.account, home_region) if home_region else ctx.state
+    state = ctx.backend.region(ctx.account, home_region) if home_region else ctx.resources
     found = state.endpoints.get(name)
     if found is None:
         raise _not_found(name)
@@ -87,7 +87,7 @@ def describe(endpoint: Endpoint) -> dict[str, Any]:
 
 @operation("CreateEndpoint")
 def create_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    state = ctx.state
+    state = ctx.resources
     name = params["Name"]
     _check_buses(ctx.region, params["EventBuses"], params["RoutingConfig"])
     if name in state.endpoints:
@@ -148,7 +148,7 @@ def delete_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("ListEndpoints")
 def list_endpoints(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     home = params.get("HomeRegion")
-    state = ctx.backend.region(ctx.account, home) if home else ctx.state
+    state = ctx.backend.region(ctx.account, home) if home else ctx.resources
     prefix = params.get("NamePrefix", "")
     items = [e for e in state.endpoints.values() if e.name.startswith(prefix)]
     for endpoint in items:

@@ -46,7 +46,7 @@ def check_bus_creation(state: RegionState, name: str) -> None:
 
 
 def _partner_source(ctx: Context, name: str) -> PartnerEventSource:
-    found = ctx.state.partner_event_sources.get(name)
+    found = ctx.resources.partner_event_sources.get(name)
     if found is None:
         raise _source_not_found(name)
     return found
@@ -55,7 +55,7 @@ def _partner_source(ctx: Context, name: str) -> PartnerEventSource:
 @operation("CreatePartnerEventSource")
 def create_partner_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     name, account = params["Name"], params["Account"]
-    partner = ctx.state.partner_event_sources.get(name)
+    partner = ctx.resources.partner_event_sources.get(name)
     if partner is not None and account in partner.accounts:
         raise already_exists(f"Event source {name} already exists.")
     receiving = ctx.backend.region(account, ctx.region)
@@ -65,7 +65,7 @@ def create_partner_event_source(ctx: Context, params: dict[str, Any]) -> dict[st
     now = ctx.now()
     if partner is None:
         partner = PartnerEventSource(name=name, arn=source_arn(ctx.region, name))
-        ctx.state.partner_event_sources[name] = partner
+        ctx.resources.partner_event_sources[name] = partner
     partner.accounts[account] = now
     receiving.event_sources[name] = EventSource(
         name=name,
@@ -91,7 +91,7 @@ def describe_partner_event_source(ctx: Context, params: dict[str, Any]) -> dict[
 @operation("ListPartnerEventSources")
 def list_partner_event_sources(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     prefix = params["NamePrefix"]
-    items = [p for p in ctx.state.partner_event_sources.values() if p.name.startswith(prefix)]
+    items = [p for p in ctx.resources.partner_event_sources.values() if p.name.startswith(prefix)]
     chunk, token = pagination.page(items, params, key=lambda p: p.name)
     listed = [
         project(describe_partner(p), "ListPartnerEventSources", list_key="PartnerEventSources") for p in chunk
@@ -117,12 +117,12 @@ def list_partner_event_source_accounts(ctx: Context, params: dict[str, Any]) -> 
 @operation("DeletePartnerEventSource")
 def delete_partner_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     name, account = params["Name"], params["Account"]
-    partner = ctx.state.partner_event_sources.get(name)
+    partner = ctx.resources.partner_event_sources.get(name)
     if partner is None or account not in partner.accounts:
         return {}
     del partner.accounts[account]
     if not partner.accounts:
-        del ctx.state.partner_event_sources[name]
+        del ctx.resources.partner_event_sources[name]
     receiving = ctx.backend.region(account, ctx.region)
     source = receiving.event_sources.get(name)
     if source is not None:
@@ -140,7 +140,7 @@ def put_partner_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     the bus of every account where that source is ACTIVE (with that account in the event)."""
 
     def destinations(entry: dict[str, Any]) -> tuple[list[Destination], dict[str, str] | None]:
-        partner = ctx.state.partner_event_sources.get(entry["Source"])
+        partner = ctx.resources.partner_event_sources.get(entry["Source"])
         if partner is None:
             return [], not_authorized_for_source()
         found = []
@@ -159,7 +159,7 @@ def put_partner_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _source(ctx: Context, name: str) -> EventSource:
-    found = ctx.state.event_sources.get(name)
+    found = ctx.resources.event_sources.get(name)
     if found is None:
         raise _source_not_found(name)
     return found
@@ -179,13 +179,13 @@ def describe(state: RegionState, source: EventSource) -> dict[str, Any]:
 
 @operation("DescribeEventSource")
 def describe_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return describe(ctx.state, _source(ctx, params["Name"]))
+    return describe(ctx.resources, _source(ctx, params["Name"]))
 
 
 @operation("ListEventSources")
 def list_event_sources(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     prefix = params.get("NamePrefix", "")
-    state = ctx.state
+    state = ctx.resources
     items = [s for s in state.event_sources.values() if s.name.startswith(prefix)]
     chunk, token = pagination.page(items, params, key=lambda s: s.name)
     return pagination.with_token({"EventSources": [project(describe(state, s), "ListEventSources", list_key="EventSources") for s in chunk]}, token)
@@ -194,7 +194,7 @@ def list_event_sources(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("ActivateEventSource")
 def activate_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     source = _source(ctx, params["Name"])
-    current = state_of(ctx.state, source)
+    current = state_of(ctx.resources, source)
     if source.deleted or not source.deactivated:
         raise _invalid_state(source.name, current, "activated")
     source.deactivated = False
@@ -204,7 +204,7 @@ def activate_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any
 @operation("DeactivateEventSource")
 def deactivate_event_source(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     source = _source(ctx, params["Name"])
-    current = state_of(ctx.state, source)
+    current = state_of(ctx.resources, source)
     if current != "ACTIVE":
         raise _invalid_state(source.name, current, "deactivated")
     source.deactivated = True

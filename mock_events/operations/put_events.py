@@ -77,7 +77,7 @@ def resolve_bus(
     """
     account, region, name = arns.parse_bus(entry.get("EventBusName") or "default")
     if account is None:
-        return ctx.state.buses.get(name), None
+        return ctx.resources.buses.get(name), None
     state = ctx.backend.regions.get((account, region or ctx.region))
     bus = state.buses.get(name) if state is not None else None
     if bus is not None:

@@ -45,7 +45,7 @@ def _archive(ctx: Context, arn: str) -> Archive:
     parts = arns.parse(arn)
     resource = parts["resource"] if parts else arn
     name = resource.split("/", 1)[1] if resource.startswith("archive/") else resource
-    archive = ctx.state.archives.get(name)
+    archive = ctx.resources.archives.get(name)
     if (
         archive is None
         or parts is None
@@ -60,7 +60,7 @@ def _destination_bus(ctx: Context, arn: str, archive: Archive) -> str:
     account, region, name = arns.parse_bus(arn)
     if account is None:
         raise validation("Parameter Destination.Arn is not valid. Reason: Must contain an event bus ARN.")
-    bus = ctx.state.buses.get(name)
+    bus = ctx.resources.buses.get(name)
     if bus is None or (account, region) != (ctx.account, ctx.region):
         raise bus_not_found(name)
     if bus.arn != archive.event_source_arn:
@@ -149,7 +149,7 @@ def _step(backend: Backend, replay: Replay, due: datetime) -> None:
 
 @operation("StartReplay")
 def start_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    state = ctx.state
+    state = ctx.resources
     archive = _archive(ctx, params["EventSourceArn"])
     destination = params["Destination"]
     bus_name = _destination_bus(ctx, destination["Arn"], archive)
@@ -187,7 +187,7 @@ def start_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def find(ctx: Context, name: str) -> Replay:
-    replay = ctx.state.replays.get(name)
+    replay = ctx.resources.replays.get(name)
     if replay is None:
         raise not_found(f"Replay {name} does not exist.")
     return replay
@@ -220,7 +220,7 @@ def describe_replay(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("ListReplays")
 def list_replays(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     pagination.single_filter("ListReplays", params)
-    replays = list(ctx.state.replays.values())
+    replays = list(ctx.resources.replays.values())
     if "NamePrefix" in params:
         replays = [r for r in replays if r.name.startswith(params["NamePrefix"])]
     if "EventSourceArn" in params:
