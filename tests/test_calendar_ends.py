@@ -19,6 +19,10 @@ FIRST = datetime(1, 1, 1, tzinfo=timezone.utc)
 LAST_SECOND = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
 
 
+def timestamps_text(when: datetime) -> str:
+    return f"{when.year:04d}" + when.strftime("-%m-%dT%H:%M:%SZ")
+
+
 def put_at(events, when: datetime) -> dict:
     return events.put_events(Entries=[{"Source": "s", "DetailType": "t", "Detail": "{}", "Time": when}])
 
@@ -45,9 +49,13 @@ def test_events_timed_at_the_ends_of_the_calendar_are_delivered_archived_and_rep
     events.start_replay(ReplayName="all-time", EventSourceArn=archive, EventStartTime=FIRST,
                         EventEndTime=datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=timezone.utc),
                         Destination={"Arn": bus})
-    assert events.describe_replay(ReplayName="all-time")["State"] == "COMPLETED"
+    replay = events.describe_replay(ReplayName="all-time")
+    assert replay["State"] == "COMPLETED"
     replayed = [d.event["time"] for d in events_mock.deliveries(QUEUE) if "replay-name" in d.event]
-    assert replayed == times
+    # The window ends before EventEndTime. Older botocore (1.40, as the test extra resolves) sends whole
+    # seconds (23:59:59: the last second's event is outside the window); newer ones send milliseconds.
+    inside = [FIRST] + ([LAST_SECOND] if replay["EventEndTime"] > LAST_SECOND else [])
+    assert replayed == [timestamps_text(t) for t in inside]
 
 
 def test_a_target_template_renders_the_year_1_with_four_digits(events, events_mock):
