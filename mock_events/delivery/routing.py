@@ -279,7 +279,7 @@ def deliver(
         return
     payload = target.input.render(event, rule_arn=rule.arn, rule_name=rule.name, ingestion_time=now)
     if payload is None:
-        _fail(backend, rule, target, event, "The transformed input is not valid JSON.", 1, "dropped")
+        _drop_at(backend, rule, target, event, "The transformed input is not valid JSON.")
         return
     http_request = None
     if kind == "api-destination":
@@ -480,46 +480,39 @@ def _failure(record: Delivery, error: str, attempt: int, outcome: Outcome, backe
     )
 
 
-def _fail(
+def _drop(
     backend: Backend,
-    rule: Rule,
-    target: Target,
     event: dict[str, Any],
     error: str,
-    attempt: int,
-    outcome: Outcome,
+    *,
+    target_arn: str,
+    target_id: str | None = None,
+    rule_arn: str | None = None,
 ) -> None:
+    """Record an event dropped at once, on its first attempt, and why."""
     _emit(
         backend,
         Failure(
-            target_arn=target.arn,
-            target_id=target.id,
-            rule_arn=rule.arn,
+            target_arn=target_arn,
+            target_id=target_id,
+            rule_arn=rule_arn,
             _event=event,
             error=error,
-            attempt=attempt,
-            outcome=outcome,
-            time=backend.clock.now(),
-        ),
-    )
-
-
-def drop_for_missing_bus(backend: Backend, bus_arn: str, event: dict[str, Any]) -> None:
-    """Record an accepted event whose event bus does not exist: AWS drops it, the test sees why."""
-    name = bus_arn.split(":event-bus/", 1)[1]
-    _emit(
-        backend,
-        Failure(
-            target_arn=bus_arn,
-            target_id=None,
-            rule_arn=None,
-            _event=event,
-            error=f"Event bus {name} does not exist.",
             attempt=1,
             outcome="dropped",
             time=backend.clock.now(),
         ),
     )
+
+
+def _drop_at(backend: Backend, rule: Rule, target: Target, event: dict[str, Any], error: str) -> None:
+    _drop(backend, event, error, target_arn=target.arn, target_id=target.id, rule_arn=rule.arn)
+
+
+def drop_for_missing_bus(backend: Backend, bus_arn: str, event: dict[str, Any]) -> None:
+    """Record an accepted event whose event bus does not exist: AWS drops it, the test sees why."""
+    name = bus_arn.split(":event-bus/", 1)[1]
+    _drop(backend, event, f"Event bus {name} does not exist.", target_arn=bus_arn)
 
 
 def forward(
@@ -538,28 +531,26 @@ def forward(
     account, region, name = arns.parse_bus(target.arn)
     assert account is not None and region is not None
     if target.arn in visited:
-        _fail(backend, rule, target, event, "The event already passed through this event bus.", 1, "dropped")
+        _drop_at(backend, rule, target, event, "The event already passed through this event bus.")
         return
     state = backend.regions.get((account, region))
     bus = state.buses.get(name) if state is not None else None
     if bus is None:
-        _fail(backend, rule, target, event, f"Event bus {name} does not exist.", 1, "dropped")
+        _drop_at(backend, rule, target, event, f"Event bus {name} does not exist.")
         return
     if account != rule.account:
         crossed = event["account"] != rule.account
         if crossed:
-            _fail(
+            _drop_at(
                 backend, rule, target, event,
                 "Events received from another account are not forwarded to a third account.",
-                1, "dropped",
             )
             return
         keys = {"events:source": [event["source"]], "events:detail-type": [event["detail-type"]]}
         if not permissions.allows(bus, rule.account, keys=keys):
-            _fail(
+            _drop_at(
                 backend, rule, target, event,
                 f"Account {rule.account} is not authorized to put events on {bus.arn}.",
-                1, "dropped",
             )
             return
     forwarded = event
