@@ -579,6 +579,9 @@ def _anything_but(kind: str, values: list[Any]) -> _Leaf:
         suf = tuple(values)
         return lambda v: not (v.__class__ is str and v.endswith(suf))
     matchers = tuple(Wildcard(t) for t in values)
+    if len(matchers) == 1:
+        (matcher,) = matchers
+        return lambda v: not matcher(v)
     return lambda v: not any(m(v) for m in matchers)
 
 

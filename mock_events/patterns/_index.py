@@ -8,7 +8,8 @@ alternative goes into the structure of its operator on the field's path:
 
 - exact strings, numbers, literals, ``equals-ignore-case``: hash tables;
 - ``prefix``, ``suffix`` (and their ignore-case forms), wildcards with a literal start or end: hash
-  tables per literal length, probed with the value's slices of those lengths;
+  tables per literal length, probed with the value's slices of those lengths; other wildcards: by
+  wildcard, each tried;
 - ``numeric`` ranges: a centred interval tree over floats' order-preserving 64-bit keys; ``cidr``
   and exact IP addresses: networks by mask length;
 - ``anything-but`` strings: every such branch of the path minus those excluding the value;
@@ -17,6 +18,11 @@ alternative goes into the structure of its operator on the field's path:
 What the structures return are candidates: each is then checked against its whole branch, so the
 index returns exactly the rules whose patterns match, and a structure may return more than it must
 (never less).
+
+Every wildcard on a path that looks inside a value (of ``wildcard`` and of ``anything-but``
+``wildcard``, filed there or only checked there) is also in the path's ``WildcardSet``: a long value
+of that path is matched against all of them in one pass before any is tried, so trying them and
+checking branches cost lookups, however many rules share a wildcard.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ._compiler import Field, NumericRange, ip_of, is_comparable, leaf_key, literal_key, lowered, number_key
 from ._event import flatten
-from ._wildcard import Wildcard
+from ._wildcard import LONG_VALUE, Wildcard, WildcardSet, forget
 
 if TYPE_CHECKING:
     from . import Pattern
@@ -307,7 +313,7 @@ class _Path:
         self.suffix: _Affixes | None = None
         self.prefix_lower: _Affixes | None = None
         self.suffix_lower: _Affixes | None = None
-        self.contains: dict[str, set[_Branch]] = {}
+        self.contains: dict[Wildcard, set[_Branch]] = {}  # wildcards with no literal start or end
         self.ranges: _Ranges | None = None
         self.networks: _Networks | None = None
         self.anything_but: set[_Branch] = set()
@@ -384,8 +390,8 @@ class _Path:
                 if suffix:
                     suffix.suffixes_of(v, out)
                 if self.contains:
-                    for middle, hit in self.contains.items():
-                        if middle in v:
+                    for wildcard, hit in self.contains.items():
+                        if wildcard(v):
                             out |= hit
                 if lower or prefix_lower or suffix_lower:
                     low = lowered(v)
@@ -447,6 +453,16 @@ def _alternatives(field: Field) -> list[_Alternative]:
     return alts
 
 
+def _scanning_wildcards(field: Field) -> list[str]:
+    """The texts of the wildcards a field's tests try (its ``wildcard``s and ``anything-but``
+    wildcards) that look inside a value."""
+    texts = list(field.wildcards)
+    for op in field.operators:
+        if op[0] == "anything-but" and op[1] == "wildcard":
+            texts.extend(op[2])
+    return [text for text in texts if Wildcard(text).scans]
+
+
 def _wildcard_alternative(wildcard: Wildcard) -> _Alternative:
     if len(wildcard.segments) == 1:
         return ("exact", wildcard.prefix)
@@ -454,8 +470,7 @@ def _wildcard_alternative(wildcard: Wildcard) -> _Alternative:
         if len(wildcard.prefix) >= len(wildcard.suffix):
             return ("prefix", wildcard.prefix)
         return ("suffix", wildcard.suffix)
-    middle = max(wildcard.segments, key=len)
-    return ("contains", middle) if middle else ("present", None)
+    return ("contains", wildcard) if any(wildcard.segments) else ("present", None)
 
 
 class RuleIndex:
@@ -471,6 +486,8 @@ class RuleIndex:
         self._paths: dict[str, _Path] = {}
         self._absent: dict[str, set[_Branch]] = {}
         self._placed: dict[Hashable, list[tuple[str, _Alternative, _Branch]]] = {}
+        self._wildcards: dict[str, WildcardSet] = {}
+        self._wildcards_of: dict[Hashable, list[tuple[str, str]]] = {}  # key -> (path, wildcard text)
 
     def __len__(self) -> int:
         return len(self._patterns)
@@ -500,6 +517,15 @@ class RuleIndex:
                     table.add(alt, branch)
                 placed.append((path, alt, branch))
         self._placed[key] = placed
+        wildcards = [(path, text) for fields in pattern._fields for path, field in fields.items()
+                     for text in _scanning_wildcards(field)]
+        if wildcards:
+            for path, text in wildcards:
+                table = self._wildcards.get(path)
+                if table is None:
+                    self._wildcards[path] = table = WildcardSet()
+                table.add(text)
+            self._wildcards_of[key] = wildcards
 
     def _cheapest(self, fields: dict[str, Field]) -> tuple[str, list[_Alternative]]:
         """The field of a branch likely to let the fewest events through, and its alternatives."""
@@ -531,12 +557,31 @@ class RuleIndex:
             table.discard(alt, branch)
             if not table.size:
                 del self._paths[path]
+        for path, text in self._wildcards_of.pop(key, ()):
+            wildcards = self._wildcards[path]
+            wildcards.discard(text)
+            if not wildcards:
+                del self._wildcards[path]
 
     def match(self, event: dict) -> set[Hashable]:
         """The keys of the patterns that match ``event``."""
         if not self._patterns:
             return set()
         flat = flatten(event)
+        remembered: dict[int, str] = {}  # by identity: equal values from JSON are distinct objects
+        if self._wildcards:
+            for path, wildcards in self._wildcards.items():
+                for v in flat.get(path, ()):
+                    if (v.__class__ is str and len(v) >= LONG_VALUE and id(v) not in remembered
+                            and wildcards.remember(v)):
+                        remembered[id(v)] = v
+        try:
+            return self._match(flat)
+        finally:
+            for v in remembered.values():
+                forget(v)
+
+    def _match(self, flat: dict[str, list[Any]]) -> set[Hashable]:
         candidates: set[_Branch] = set()
         paths = self._paths
         for path, values in flat.items():

@@ -1,9 +1,24 @@
 """Wildcard patterns (``*`` for any run of characters, ``\\*`` and ``\\\\`` escaped), matched in time linear
-in the value's length: EventBridge's matcher never backtracks, so neither may ours."""
+in the value's length: EventBridge's matcher never backtracks, so neither may ours.
+
+One wildcard alone scans a value with ``str.find``. The wildcards of one path of a bus are also
+compiled together into one machine (an RE2 set, as event-ruler compiles them into one byte machine),
+which answers for all of them in one pass over a long value: the rule index runs it once per long
+value of an event and each wildcard then reads its answer instead of scanning again.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+try:
+    import re2
+except ImportError:  # pragma: no cover - a dependency; without it each wildcard scans on its own
+    re2 = None
+
+# Values shorter than this are scanned by each wildcard on its own, which costs less than a pass of
+# the machine; at this length and above, one pass of the machine costs less than a few scans.
+LONG_VALUE = 1024
 
 
 class Wildcard:
@@ -14,7 +29,7 @@ class Wildcard:
     (both ``""`` when the text starts and ends with a star), which the rule index files it under.
     """
 
-    __slots__ = ("text", "segments", "prefix", "suffix", "_middle", "_fixed")
+    __slots__ = ("text", "segments", "prefix", "suffix", "_middle", "_fixed", "_hash")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -38,20 +53,45 @@ class Wildcard:
         self.suffix = segments[-1] if len(segments) > 1 else segments[0]
         self._middle = tuple(s for s in segments[1:-1] if s)
         self._fixed = len(self.prefix) + len(self.suffix) if len(segments) > 1 else -1
+        self._hash = hash(text)
+
+    @property
+    def scans(self) -> bool:
+        """Whether matching looks inside a value (a literal between two stars), not only at its ends."""
+        return bool(self._middle)
+
+    def __eq__(self, other: object) -> bool:
+        return other.__class__ is Wildcard and other.text == self.text  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def __call__(self, value: Any) -> bool:
-        """Whether ``value`` (any event leaf) is a string this wildcard matches.
-
-        Each middle segment is taken at its leftmost place after the previous one: a leftmost
-        place leaves the most room for what follows, so no other choice needs to be tried, and
-        the scan is one left-to-right pass of ``str.find``.
-        """
+        """Whether ``value`` (any event leaf) is a string this wildcard matches: what a machine run
+        over ``value`` answered, when one did (see ``WildcardSet.remember``), else a scan."""
         if value.__class__ is not str:
             return False
         if self._fixed < 0:
             return value == self.prefix
         if len(value) < self._fixed or not value.startswith(self.prefix) or not value.endswith(self.suffix):
             return False
+        if not self._middle:
+            return True
+        if len(value) >= LONG_VALUE:
+            known = _known.get(id(value))
+            if known is not None and known[0] is value:
+                i = known[1].get(self.text)
+                if i is not None:
+                    return i in known[2]
+        return self._scan(value)
+
+    def _scan(self, value: str) -> bool:
+        """Whether the middle segments are in order between ``value``'s prefix and suffix.
+
+        Each middle segment is taken at its leftmost place after the previous one: a leftmost
+        place leaves the most room for what follows, so no other choice needs to be tried, and
+        the scan is one left-to-right pass of ``str.find``.
+        """
         pos = len(self.prefix)
         end = len(value) - len(self.suffix)
         for segment in self._middle:
@@ -63,3 +103,93 @@ class Wildcard:
 
     def __repr__(self) -> str:
         return f"Wildcard({self.text!r})"
+
+
+# Answers of machines run on values still being matched: id(value) -> (value, the machine's ids of
+# wildcard texts, the ids that match). Each answer holds its value, so an id is never read for
+# another value; what one thread reads another wrote for the same value, which is the same answer.
+_known: dict[int, tuple[str, dict[str, int], frozenset[int]]] = {}
+
+
+def _pattern(wildcard: Wildcard) -> str:
+    """The RE2 syntax of ``wildcard``, matched against the whole value: ``.*`` for each star, every
+    other character literal (ASCII punctuation and controls hex-escaped)."""
+    return ".*".join("".join(c if c.isalnum() or ord(c) > 127 else f"\\x{{{ord(c):x}}}" for c in segment)
+                     for segment in wildcard.segments)
+
+
+class WildcardSet:
+    """The wildcard texts of one path of a bus (counted, as several rules may share one), and the
+    machine that matches a value against all of them in one pass, made when first needed after a
+    change."""
+
+    __slots__ = ("_counts", "_ids", "_machine", "_built")
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+        self._ids: dict[str, int] = {}
+        self._machine: Any = None
+        self._built = True  # nothing to build yet
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def add(self, text: str) -> None:
+        count = self._counts.get(text, 0)
+        self._counts[text] = count + 1
+        if not count:
+            self._built = False
+
+    def discard(self, text: str) -> None:
+        count = self._counts.get(text)
+        if count is None:
+            return
+        if count > 1:
+            self._counts[text] = count - 1
+        else:
+            del self._counts[text]
+            self._built = False
+
+    def _build(self) -> None:
+        self._built = True
+        self._machine = None
+        if re2 is None:
+            return
+        options = re2.Options()
+        options.dot_nl = True
+        options.log_errors = False
+        options.max_mem = 32 << 20
+        machine = re2.Set.FullMatchSet(options)
+        ids: dict[str, int] = {}
+        try:
+            # Index 0 matches every value, so an answer without it is a pass the machine gave up on
+            # (RE2 stops when its memory budget runs out).
+            machine.Add("(?s:.*)")
+            for text in self._counts:
+                ids[text] = machine.Add(_pattern(Wildcard(text)))
+            machine.Compile()
+        except re2.error:  # too large to compile within the budget: each wildcard scans alone
+            return
+        self._machine, self._ids = machine, ids
+
+    def remember(self, value: str) -> bool:
+        """Run the machine over ``value`` and keep its answers for the wildcards to read until
+        ``forget(value)``; ``False`` (nothing kept) when there is no machine or it gave up."""
+        if not self._built:
+            self._build()
+        machine = self._machine
+        if machine is None:
+            return False
+        try:
+            matched = machine.Match(value)
+        except UnicodeEncodeError:  # a lone surrogate: never in an event, but scanning still answers
+            return False
+        if not matched or 0 not in matched:
+            return False
+        _known[id(value)] = (value, self._ids, frozenset(matched))
+        return True
+
+
+def forget(value: str) -> None:
+    """Drop the answers kept for ``value``."""
+    _known.pop(id(value), None)

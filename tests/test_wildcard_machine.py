@@ -1,0 +1,196 @@
+"""The wildcards of a bus's rules on one path answer a long value in one pass of one machine (issue 11):
+however many rules hold wildcards there, none of them scans the value on its own, and the answers are
+exactly those each wildcard gives alone."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mock_events.patterns import PatternError, RuleIndex, compile
+from mock_events.patterns import _wildcard
+from mock_events.patterns._wildcard import LONG_VALUE, Wildcard, WildcardSet
+
+QUEUE = "arn:aws:sqs:us-east-1:123456789012:q"
+# Pieces that exercise what the machine must read literally: escapes, regex punctuation, a newline,
+# characters beyond ASCII and beyond the Basic Multilingual Plane.
+PIECES = ["a", "b", "ab", "é", "\n", ".", "(", "x1", "\U0001f600", "\\*", "\\\\", "*"]
+texts = st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map("".join)
+operators = st.one_of(
+    st.builds(lambda t: {"wildcard": t}, texts),
+    st.builds(lambda t: {"anything-but": {"wildcard": t}}, texts),
+    st.builds(lambda ts: {"anything-but": {"wildcard": ts}}, st.lists(texts, min_size=2, max_size=3)),
+)
+pieces = st.lists(st.sampled_from([p.replace("\\", "") or "*" for p in PIECES] + ["*", "\\"]),
+                  min_size=1, max_size=4).map("".join)
+
+
+@st.composite
+def long_values(draw: st.DrawFn, texts: list[str]) -> str:
+    """A value of at least LONG_VALUE characters that comes near one of ``texts``: its literal
+    segments, one with a character perhaps changed, with pieces for its stars, one of them a
+    long repeated run; or a run with a head and a tail."""
+    run = draw(pieces)
+    run = run * (LONG_VALUE // len(run) + 1)
+    text = draw(st.sampled_from(texts))
+    segments = Wildcard(text).segments
+    if len(segments) == 1 or draw(st.booleans()) and not draw(st.booleans()):
+        return draw(pieces) + run + draw(pieces)
+    long_star = draw(st.integers(0, len(segments) - 2))
+    fillers = [run if i == long_star else draw(pieces | st.just("")) for i in range(len(segments) - 1)]
+    literal = [i for i, s in enumerate(segments) if s]
+    if literal and draw(st.booleans()):
+        i = draw(st.sampled_from(literal))
+        at = draw(st.integers(0, len(segments[i]) - 1))
+        changed = segments[i][:at] + draw(st.sampled_from("a.x\\\n(")) + segments[i][at + 1:]
+        segments = (*segments[:i], changed, *segments[i + 1:])
+    return "".join(s + f for s, f in zip(segments, fillers)) + segments[-1]
+
+
+def _patterns(operator_lists: list[list[dict]]) -> list:
+    compiled = []
+    for ops in operator_lists:
+        try:
+            compiled.append(compile(json.dumps({"x": ops, "y": [{"exists": True}]})))
+        except PatternError:  # refused texts (consecutive stars, too complex) say nothing about matching
+            pass
+    return compiled
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(operators, min_size=1, max_size=2), min_size=2, max_size=25), st.data())
+def test_the_machine_answers_exactly_what_each_wildcard_answers_alone(operator_lists, data):
+    compiled = _patterns(operator_lists)
+    index = RuleIndex()
+    for i, pattern in enumerate(compiled):
+        index.add(i, pattern)
+    texts = [t for ops in operator_lists for op in ops for t in _texts(op)]
+    values = data.draw(st.lists(long_values(texts), min_size=1, max_size=2))
+    for value in [values[0], values]:
+        event = {"x": value, "y": 1}
+        got = index.match(event)
+        assert got == {i for i, p in enumerate(compiled) if p.matches(event)}
+
+
+def _texts(operator: dict) -> list[str]:
+    inner = operator.get("anything-but", operator)["wildcard"]
+    return inner if isinstance(inner, list) else [inner]
+
+
+# Each text holds characters RE2 would read as syntax; each value puts a near miss in a long run.
+LITERALS = [".", "(", ")", "[", "]", "{2}", "|", "^", "$", "+", "?", "\\", "\n", "\t", "#", " ", "-",
+            "\\d", "\\x{61}", "(?i)", "\U0001f600", "é", "\x00"]
+
+
+@pytest.mark.parametrize("literal", LITERALS)
+def test_the_machine_reads_every_character_of_a_wildcard_literally(literal):
+    escaped = literal.replace("\\", "\\\\")
+    index = RuleIndex()
+    index.add("hit", compile(json.dumps({"x": [{"wildcard": f"*<{escaped}>*"}]})))
+    index.add("other", compile(json.dumps({"x": [{"wildcard": "*never*"}]})))
+    run = "z" * LONG_VALUE
+
+    assert index.match({"x": run + f"<{literal}>" + run}) == {"hit"}
+    for near in ("", "a", "aa", "\n", literal[:-1], literal + literal, literal.upper(), literal.lower()):
+        if near != literal:
+            assert index.match({"x": run + f"<{near}>" + run}) == set(), near
+
+
+def _scan_refused(self, value):
+    raise AssertionError(f"{self!r} scanned a long value on its own")
+
+
+def test_a_long_value_is_read_once_for_every_wildcard_of_its_path(monkeypatch):
+    index = RuleIndex()
+    for i in range(100):
+        index.add(("w", i), compile(json.dumps({"x": [{"wildcard": f"*a{i}a*"}]})))
+        index.add(("ab", i), compile(json.dumps({"x": [{"anything-but": {"wildcard": f"*b{i}b*"}}]})))
+        index.add(("shared", i), compile(json.dumps({"x": [{"wildcard": "*c*d*"}]})))
+    monkeypatch.setattr(Wildcard, "_scan", _scan_refused)
+    value = "a" * 5000 + "a7a" + "c" * 5000 + "b42b"
+
+    matched = index.match({"x": value})
+
+    assert matched == {("w", 7)} | {("ab", i) for i in range(100) if i != 42}
+
+
+def test_a_value_shorter_than_long_is_scanned_without_the_machine(monkeypatch):
+    def remember(self, value):
+        raise AssertionError("the machine ran over a short value")
+
+    monkeypatch.setattr(WildcardSet, "remember", remember)
+    index = RuleIndex()
+    index.add("r", compile(json.dumps({"x": [{"wildcard": "*a7a*"}]})))
+
+    assert index.match({"x": "b" * (LONG_VALUE - 4) + "a7a"}) == {"r"}
+
+
+class _GivingUp:
+    """A machine that ran out of memory part-way: RE2 then answers nothing, not even the catch-all."""
+
+    def Match(self, value):  # noqa: N802 - RE2's name
+        return None
+
+
+def test_each_wildcard_scans_when_the_machine_gives_up(monkeypatch):
+    def build(self):
+        self._built, self._machine, self._ids = True, _GivingUp(), {}
+
+    monkeypatch.setattr(WildcardSet, "_build", build)
+    index = RuleIndex()
+    for i in range(20):
+        index.add(i, compile(json.dumps({"x": [{"wildcard": f"*a{i}a*"}]})))
+
+    assert index.match({"x": "a" * 5000 + "a13a"}) == {13}
+
+
+def test_each_wildcard_scans_when_the_machine_is_too_large_to_compile(monkeypatch):
+    def refuse(self):
+        raise _wildcard.re2.error("failed to compile Set")
+
+    monkeypatch.setattr(_wildcard.re2.Set, "Compile", refuse)
+    index = RuleIndex()
+    for i in range(20):
+        index.add(i, compile(json.dumps({"x": [{"anything-but": {"wildcard": f"*a{i}a*"}}]})))
+
+    assert index.match({"x": "a" * 5000 + "a13a"}) == set(range(20)) - {13}
+
+
+def test_answers_are_dropped_once_the_event_is_matched():
+    index = RuleIndex()
+    index.add("r", compile(json.dumps({"x": [{"wildcard": "*a7a*"}]})))
+    index.match({"x": "a" * 5000})
+    assert _wildcard._known == {}
+
+
+def test_a_wildcard_reads_its_machine_after_rules_come_and_go():
+    index = RuleIndex()
+    index.add("old", compile(json.dumps({"x": [{"wildcard": "*a1a*"}]})))
+    assert index.match({"x": "a" * 5000 + "a1a"}) == {"old"}
+    index.remove("old")
+    index.add("new", compile(json.dumps({"x": [{"wildcard": "*a2a*"}]})))
+    assert index.match({"x": "a" * 5000 + "a1a"}) == set()
+    assert index.match({"x": "a" * 5000 + "a2a"}) == {"new"}
+
+
+def test_put_events_delivers_a_long_detail_value_to_exactly_the_matching_wildcard_rules(events_mock):
+    events = boto3.client("events", region_name="us-east-1")
+    for i in range(30):
+        events.put_rule(Name=f"w{i}", EventPattern=json.dumps({"detail": {"x": [{"wildcard": f"*k{i}k*"}]}}))
+        events.put_targets(Rule=f"w{i}", Targets=[{"Id": "q", "Arn": f"{QUEUE}-w{i}"}])
+        events.put_rule(Name=f"n{i}", EventPattern=json.dumps(
+            {"detail": {"x": [{"anything-but": {"wildcard": [f"*k{i}k*", "*zz*"]}}]}}))
+        events.put_targets(Rule=f"n{i}", Targets=[{"Id": "q", "Arn": f"{QUEUE}-n{i}"}])
+    value = "k" * 100_000 + "k7k" + "é" * 1000 + "k21k"
+
+    out = events.put_events(Entries=[{"Source": "s", "DetailType": "t", "Detail": json.dumps({"x": value})}])
+
+    assert out["FailedEntryCount"] == 0
+    delivered = {i for i in range(30) if events_mock.deliveries(f"{QUEUE}-w{i}")}
+    not_excluded = {i for i in range(30) if events_mock.deliveries(f"{QUEUE}-n{i}")}
+    assert delivered == {7, 21}
+    assert not_excluded == set(range(30)) - {7, 21}
