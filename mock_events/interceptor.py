@@ -4,9 +4,10 @@ While at least one mock is active, ``BaseClient._make_api_call`` (and aiobotocor
 ``AioBaseClient._make_api_call``, see ``aio``) is wrapped so that each ``events`` client gets a
 ``before-call`` handler on its own event emitter (so clients created before the mock started
 are answered too). The handler runs after the client has validated and serialized the request
-and before it signs or sends anything; it returns the AWS JSON body, parsed by botocore's own
-parser, so results and errors are exactly what a real call gives. aiobotocore's emitter awaits a
-handler's result only when it is awaitable, so the same synchronous handler serves both.
+and before it signs or sends anything; it returns the AWS JSON body as botocore's parser gives
+it (``parsing``), so results and errors are exactly what a real call gives. aiobotocore's
+emitter awaits a handler's result only when it is awaitable, so the same synchronous handler
+serves both.
 ``events`` clients created while a mock is active get its Region and load no credentials
 (see ``clients`` and ``aio``). The account of a call is that of an access key id already at
 hand, never one loaded or refreshed for the purpose. With no mock active, nothing of ours is
@@ -27,10 +28,9 @@ import botocore.client
 import wrapt
 from botocore.awsrequest import AWSResponse
 from botocore.awsrequest import HeadersDict
-from botocore.parsers import DEFAULT_TIMESTAMP_PARSER, JSONParser
 
-from . import aio, clients, jsontext
-from .model import SERVICE_NAME, check_output, validate
+from . import aio, clients, jsontext, parsing
+from .model import SERVICE_NAME, OutputShapeError, check_output, validate
 from .errors import ServiceError, is_test_failure
 from .dispatch import dispatch
 from .service import Context
@@ -46,7 +46,6 @@ _active: list[EventsMock] = []
 _starters: dict[EventsMock, threading.Thread] = {}
 _state_lock = threading.RLock()
 _emitters: weakref.WeakSet[Any] = weakref.WeakSet()
-_parser = threading.local()
 
 
 
@@ -140,7 +139,7 @@ def _answer(
         result = dispatch(Context(mock.backend, account, region), operation, request)
         if mock.check_responses:
             check_output(operation, result)
-        return _response(model, 200, result, request_id)
+        return _response(model, 200, result, request_id, check=mock.check_responses)
     except ServiceError as error:
         return _response(
             model, error.status, {"__type": error.code, "message": error.message}, request_id
@@ -207,30 +206,6 @@ def _json_default(value: Any) -> Any:
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_json_default).encode
 
 
-def _timestamp(value: Any) -> Any:
-    if not isinstance(value, datetime):
-        return DEFAULT_TIMESTAMP_PARSER(value)
-    try:
-        return DEFAULT_TIMESTAMP_PARSER(value.timestamp())
-    except (ValueError, OverflowError, OSError):
-        # Near the year 1 or 9999 the float (or the local time zone) leaves the calendar; AWS
-        # answers to the millisecond, and in UTC the moment is still one.
-        moment = value.replace(microsecond=value.microsecond // 1000 * 1000)
-        try:
-            return DEFAULT_TIMESTAMP_PARSER(moment.timestamp())
-        except (ValueError, OverflowError, OSError):
-            return moment
-
-
-class _DecodedJSONParser(JSONParser):
-    """botocore's JSON parser, handed the body already decoded (the dict we would have encoded)."""
-
-    def _parse_body_as_json(self, body_contents: Any) -> Any:
-        if isinstance(body_contents, dict):
-            return body_contents
-        return super()._parse_body_as_json(body_contents)
-
-
 class _Response(AWSResponse):
     """The HTTP response botocore sees; its body is encoded only if someone reads it."""
 
@@ -257,19 +232,19 @@ _URL = "https://events.amazonaws.com/"
 
 
 def _response(
-    operation_model: Any, status: int, document: dict[str, Any], request_id: str
+    operation_model: Any, status: int, document: dict[str, Any], request_id: str, check: bool = False
 ) -> tuple[AWSResponse, dict[str, Any]]:
     headers = {
         "x-amzn-requestid": request_id,
         "content-type": "application/x-amz-json-1.1",
     }
-    parser = getattr(_parser, "json", None)
-    if parser is None:
-        parser = _parser.json = _DecodedJSONParser(timestamp_parser=_timestamp)
-    # Errors take botocore's full path from bytes (it inspects their raw body); rare, so no cost.
-    body: Any = document if status < 300 else _encode(document).encode()
-    parsed = parser.parse(
-        {"status_code": status, "headers": headers, "body": body}, operation_model.output_shape
-    )
-    parsed["ResponseMetadata"]["RetryAttempts"] = 0
+    if status < 300:
+        if check:
+            difference = parsing.same_as_botocore(operation_model, document, headers)
+            if difference:
+                raise OutputShapeError(f"the answer parsed unlike botocore's parser would: {difference}")
+        parsed = parsing.parse(operation_model, document, headers)
+    else:
+        # Errors take botocore's full path from bytes (it inspects their raw body); rare, so no cost.
+        parsed = parsing.botocore_parse(operation_model, status, headers, _encode(document).encode())
     return _Response(status, headers, document), parsed

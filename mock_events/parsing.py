@@ -1,0 +1,204 @@
+"""An answer as botocore's JSON parser hands it to the caller: the parsed dict of a real call.
+
+A success document (the dict a handler returns) is converted by a function built once per
+output shape from botocore's model, doing what ``JSONParser`` does to the decoded body: members
+in the shape's order under their model names, members without a value left out, lists and maps
+copied, timestamps turned into ``datetime`` by the same timestamp parser, then
+``ResponseMetadata`` (``RequestId``, ``HTTPStatusCode``, ``HTTPHeaders``, ``RetryAttempts``).
+A shape holding anything else the parser treats specially (blobs, document types, tagged
+unions, event streams, a type this module does not know) is left to botocore's own parser, as
+are error documents. ``same_as_botocore`` compares the two ways of parsing (the mock's
+``check_responses`` runs it on every answer).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from botocore.model import OperationModel, Shape
+from botocore.parsers import DEFAULT_TIMESTAMP_PARSER, JSONParser
+
+__all__ = ["parse", "same_as_botocore"]
+
+Convert = Callable[[Any], Any]
+
+
+def timestamp(value: Any) -> Any:
+    """What botocore's parser makes of a timestamp the mock answers: a datetime of the epoch
+    seconds (a handler's datetime counts as those), in botocore's time zone."""
+    if not isinstance(value, datetime):
+        return DEFAULT_TIMESTAMP_PARSER(value)
+    try:
+        return DEFAULT_TIMESTAMP_PARSER(value.timestamp())
+    except (ValueError, OverflowError, OSError):
+        # Near the year 1 or 9999 the float (or the local time zone) leaves the calendar; AWS
+        # answers to the millisecond, and in UTC the moment is still one.
+        moment = value.replace(microsecond=value.microsecond // 1000 * 1000)
+        try:
+            return DEFAULT_TIMESTAMP_PARSER(moment.timestamp())
+        except (ValueError, OverflowError, OSError):
+            return moment
+
+
+class _DecodedJSONParser(JSONParser):
+    """botocore's JSON parser, handed the body already decoded (the dict we would have encoded)."""
+
+    def _parse_body_as_json(self, body_contents: Any) -> Any:
+        if isinstance(body_contents, dict):
+            return body_contents
+        return super()._parse_body_as_json(body_contents)
+
+
+_parsers = threading.local()
+
+
+def botocore_parse(
+    operation_model: OperationModel, status: int, headers: dict[str, str], body: Any
+) -> dict[str, Any]:
+    """botocore's own parse of an answer (``body``: a success document, or error bytes)."""
+    parser = getattr(_parsers, "json", None)
+    if parser is None:
+        parser = _parsers.json = _DecodedJSONParser(timestamp_parser=timestamp)
+    parsed: dict[str, Any] = parser.parse(
+        {"status_code": status, "headers": headers, "body": body}, operation_model.output_shape
+    )
+    parsed["ResponseMetadata"]["RetryAttempts"] = 0
+    return parsed
+
+
+class _Unsupported(Exception):
+    """A shape whose parsing is left to botocore's parser."""
+
+
+# The types JSONParser hands to a handler of its own; every other type it returns as decoded.
+_CONVERTED_TYPES = {"structure", "list", "map", "timestamp"}
+_KNOWN_IDENTITY_TYPES = {"string", "integer", "long", "boolean", "float", "double"}
+
+
+def _converter(shape: Shape) -> Convert | None:
+    """The conversion of a value of ``shape`` (None: the value as it is)."""
+    type_name = shape.type_name
+    if type_name not in _CONVERTED_TYPES:
+        if type_name in _KNOWN_IDENTITY_TYPES and not hasattr(JSONParser, f"_handle_{type_name}"):
+            return None
+        raise _Unsupported(type_name)
+    if type_name == "timestamp":
+        return timestamp
+    if type_name == "list":
+        item = _converter(shape.member)
+        if item is None:
+            return list
+        return lambda value: [None if v is None else item(v) for v in value]
+    if type_name == "map":
+        key, value_of = _converter(shape.key), _converter(shape.value)
+        if key is None and value_of is None:
+            return dict
+        if key is not None or shape.value.type_name != "structure":
+            raise _Unsupported("map of converted keys or values other than structures")
+        return lambda value: {k: None if v is None else value_of(v) for k, v in value.items()}
+    return _structure(shape)
+
+
+def _structure(shape: Shape) -> Convert:
+    if shape.is_document_type or shape.is_tagged_union or shape.serialization.get("eventstream"):
+        raise _Unsupported(shape.name)
+    members = tuple(
+        (name, member.serialization.get("name", name), _converter(member))
+        for name, member in shape.members.items()
+    )
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        out = {}
+        get = value.get
+        for name, key, member in members:
+            item = get(key)
+            if item is not None:
+                out[name] = item if member is None else member(item)
+        return out
+
+    return convert
+
+
+def _output_converter(operation_model: OperationModel) -> Convert | None:
+    shape = operation_model.output_shape
+    if shape is None:
+        return lambda value: {}
+    try:
+        if shape.event_stream_name:
+            raise _Unsupported(shape.name)
+        return _structure(shape)
+    except _Unsupported:
+        return None
+
+
+_converters: weakref.WeakKeyDictionary[OperationModel, Convert | None] = weakref.WeakKeyDictionary()
+_converters_lock = threading.Lock()
+
+
+def _output_of(operation_model: OperationModel) -> Convert | None:
+    try:
+        return _converters[operation_model]
+    except KeyError:
+        with _converters_lock:
+            convert = _converters[operation_model] = _output_converter(operation_model)
+        return convert
+
+
+def parse(operation_model: OperationModel, document: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+    """The parsed dict a real call gives for the success ``document`` with the response
+    ``headers`` (lower-case names, ``x-amzn-requestid`` among them), as ``botocore_parse``."""
+    convert = _output_of(operation_model)
+    if convert is None:
+        return botocore_parse(operation_model, 200, headers, document)
+    parsed: dict[str, Any] = convert(document)
+    parsed["ResponseMetadata"] = {
+        "RequestId": headers["x-amzn-requestid"],
+        "HTTPStatusCode": 200,
+        "HTTPHeaders": dict(headers),
+        "RetryAttempts": 0,
+    }
+    return parsed
+
+
+def same_as_botocore(
+    operation_model: OperationModel, document: dict[str, Any], headers: dict[str, str]
+) -> str | None:
+    """None when ``parse`` gives what botocore's parser gives for ``document``, else where they differ.
+
+    Equal means equal types (and time zones), values and key order, at every depth.
+    """
+    ours = parse(operation_model, document, headers)
+    theirs = botocore_parse(operation_model, 200, headers, document)
+    return _difference(ours, theirs, operation_model.name)
+
+
+def _difference(ours: Any, theirs: Any, path: str) -> str | None:
+    if type(ours) is not type(theirs):
+        return f"{path}: {type(ours).__name__} {ours!r}, botocore {type(theirs).__name__} {theirs!r}"
+    if isinstance(ours, dict):
+        if list(ours) != list(theirs):
+            return f"{path}: keys {list(ours)}, botocore {list(theirs)}"
+        for key in ours:
+            found = _difference(ours[key], theirs[key], f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(ours, list):
+        if len(ours) != len(theirs):
+            return f"{path}: {len(ours)} items, botocore {len(theirs)}"
+        for i, (a, b) in enumerate(zip(ours, theirs)):
+            found = _difference(a, b, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    if isinstance(ours, datetime):
+        if (ours, type(ours.tzinfo), ours.utcoffset()) != (theirs, type(theirs.tzinfo), theirs.utcoffset()):
+            return f"{path}: {ours!r}, botocore {theirs!r}"
+        return None
+    return None if ours == theirs else f"{path}: {ours!r}, botocore {theirs!r}"
