@@ -5,6 +5,7 @@ exactly those each wildcard gives alone."""
 from __future__ import annotations
 
 import json
+import threading
 
 import boto3
 import pytest
@@ -138,7 +139,7 @@ class _GivingUp:
 
 def test_each_wildcard_scans_when_the_machine_gives_up(monkeypatch):
     def build(self):
-        self._built, self._machine, self._ids = True, _GivingUp(), {}
+        self._built, self._compiled = True, (_GivingUp(), {})
 
     monkeypatch.setattr(WildcardSet, "_build", build)
     index = RuleIndex()
@@ -194,3 +195,45 @@ def test_put_events_delivers_a_long_detail_value_to_exactly_the_matching_wildcar
     not_excluded = {i for i in range(30) if events_mock.deliveries(f"{QUEUE}-n{i}")}
     assert delivered == {7, 21}
     assert not_excluded == set(range(30)) - {7, 21}
+
+
+def test_put_events_from_threads_while_rules_change_delivers_exactly(events_mock):
+    events = boto3.client("events", region_name="us-east-1")
+    for i in range(10):
+        events.put_rule(Name=f"s{i}", EventPattern=json.dumps({"detail": {"x": [{"wildcard": f"*a{i}a*"}]}}))
+        events.put_targets(Rule=f"s{i}", Targets=[{"Id": "q", "Arn": f"{QUEUE}-s{i}"}])
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def put(thread: int) -> None:
+        try:
+            client = boto3.client("events", region_name="us-east-1")
+            for n in range(30):
+                i = (thread + n) % 10
+                detail = json.dumps({"x": "a" * 3000 + f"a{i}a" + "b" * 3000, "n": [thread, n]})
+                client.put_events(Entries=[{"Source": "s", "DetailType": "t", "Detail": detail}])
+        except BaseException as e:  # noqa: BLE001 - handed to the test below
+            failures.append(e)
+
+    def churn() -> None:
+        client = boto3.client("events", region_name="us-east-1")
+        n = 0
+        while not stop.is_set():
+            client.put_rule(Name=f"c{n % 5}", EventPattern=json.dumps({"detail": {"x": [{"wildcard": f"*b{n}b*"}]}}))
+            client.delete_rule(Name=f"c{(n + 2) % 5}")
+            n += 1
+
+    changer = threading.Thread(target=churn)
+    putters = [threading.Thread(target=put, args=(t,)) for t in range(3)]
+    changer.start()
+    for t in putters:
+        t.start()
+    for t in putters:
+        t.join(timeout=60)
+    stop.set()
+    changer.join(timeout=60)
+    assert not any(t.is_alive() for t in [changer, *putters])
+    assert failures == []
+    for i in range(10):
+        got = sorted(tuple(json.loads(d.payload)["detail"]["n"]) for d in events_mock.deliveries(f"{QUEUE}-s{i}"))
+        assert got == sorted((t, n) for t in range(3) for n in range(30) if (t + n) % 10 == i)

@@ -123,12 +123,13 @@ class WildcardSet:
     machine that matches a value against all of them in one pass, made when first needed after a
     change."""
 
-    __slots__ = ("_counts", "_ids", "_machine", "_built")
+    __slots__ = ("_counts", "_compiled", "_built")
 
     def __init__(self) -> None:
         self._counts: dict[str, int] = {}
-        self._ids: dict[str, int] = {}
-        self._machine: Any = None
+        # The machine and its ids of the texts, as one value: a thread reading it while another
+        # builds sees one build or the other, never a machine with another build's ids.
+        self._compiled: tuple[Any, dict[str, int]] | None = None
         self._built = True  # nothing to build yet
 
     def __len__(self) -> int:
@@ -152,7 +153,7 @@ class WildcardSet:
 
     def _build(self) -> None:
         self._built = True
-        self._machine = None
+        self._compiled = None
         if re2 is None:
             return
         options = re2.Options()
@@ -165,28 +166,29 @@ class WildcardSet:
             # Index 0 matches every value, so an answer without it is a pass the machine gave up on
             # (RE2 stops when its memory budget runs out).
             machine.Add("(?s:.*)")
-            for text in self._counts:
+            for text in list(self._counts):
                 ids[text] = machine.Add(_pattern(Wildcard(text)))
             machine.Compile()
         except re2.error:  # too large to compile within the budget: each wildcard scans alone
             return
-        self._machine, self._ids = machine, ids
+        self._compiled = (machine, ids)
 
     def remember(self, value: str) -> bool:
         """Run the machine over ``value`` and keep its answers for the wildcards to read until
         ``forget(value)``; ``False`` (nothing kept) when there is no machine or it gave up."""
         if not self._built:
             self._build()
-        machine = self._machine
-        if machine is None:
+        compiled = self._compiled
+        if compiled is None:
             return False
+        machine, ids = compiled
         try:
             matched = machine.Match(value)
         except UnicodeEncodeError:  # a lone surrogate: never in an event, but scanning still answers
             return False
         if not matched or 0 not in matched:
             return False
-        _known[id(value)] = (value, self._ids, frozenset(matched))
+        _known[id(value)] = (value, ids, frozenset(matched))
         return True
 
 
