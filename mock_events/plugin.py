@@ -4,6 +4,10 @@ When a test that started a mock fails, its report gets a "mock-events" section: 
 events put, deliveries, failures and what reached no target, a few lines each. Turn it off with
 the ini option ``mock_events_report = false`` or the flag ``--no-mock-events-report``.
 
+A test's ``events_mock`` takes the options of ``EventsMock`` from the test's ``mock_events`` marker:
+``@pytest.mark.mock_events(quotas={"connections": 1}, replay_mode="clock")`` (the closest marker
+wins: a test's over its class's or module's ``pytestmark``).
+
 ``mock_events_with_moto = true`` (ini) or ``--mock-events-with-moto`` turns on
 ``mock_events.with_moto()`` for the whole run: every activation of moto's ``mock_aws`` then
 also answers EventBridge with mock-events (see ``mock_events.with_moto``).
@@ -87,6 +91,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             report.sections.append((title, diagnostics.summary(mock.backend)))
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "mock_events(**options): options of the test's events_mock fixture, as EventsMock takes "
+        "them (region, account_id, quotas, replay_mode, seed, ...)",
+    )
     if not (config.getoption("--mock-events-with-moto") or config.getini(_INI)):
         return
     from .with_moto import with_moto
@@ -106,7 +114,21 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.fixture
-def events_mock() -> Iterator[EventsMock]:
-    """A simulated EventBridge, active for one test, with empty state."""
-    with EventsMock() as mock:
+def events_mock(request: pytest.FixtureRequest) -> Iterator[EventsMock]:
+    """A simulated EventBridge, active for one test, with empty state: an ``EventsMock`` made with
+    the keyword arguments of the test's ``mock_events`` marker, if it has one.
+
+    Raises ``pytest.UsageError`` when the marker has positional arguments, or an option
+    ``EventsMock`` does not take or refuses."""
+    marker = request.node.get_closest_marker("mock_events")
+    options: dict[str, Any] = {}
+    if marker is not None:
+        if marker.args:
+            raise pytest.UsageError(f"the mock_events marker takes keyword arguments only, not {marker.args!r}")
+        options = dict(marker.kwargs)
+    try:
+        mock = EventsMock(**options)
+    except (TypeError, ValueError) as error:
+        raise pytest.UsageError(f"mock_events marker: {error}") from None
+    with mock:
         yield mock

@@ -101,8 +101,3 @@ def bare_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Aws
     return files
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "mock_options(**options): keyword arguments of the test's mock, where its module's "
-        "events_mock fixture reads them (tests/test_replays.py)",
-    )

@@ -124,8 +124,8 @@ def test_list_filters_by_prefix_and_connection_and_pages(events):
     assert [d["Name"] for d in rest["ApiDestinations"]] == ["b"]
 
 
-def test_quota_of_api_destinations(events_mock, events):
-    events_mock.backend.quotas["api_destinations"] = 1
+@pytest.mark.mock_events(quotas={"api_destinations": 1})
+def test_quota_of_api_destinations(events):
     arn = connection(events)
     destination(events, arn)
     with pytest.raises(ClientError) as excinfo:

@@ -40,8 +40,8 @@ def test_create_archive_refuses_a_name_whose_rule_the_user_already_has(events, b
     assert events.list_archives()["Archives"] == []
 
 
-def test_create_archive_at_the_rule_limit_touches_no_rule(events, events_mock, bus_arn):
-    events_mock.backend.quotas["rules_per_event_bus"] = 1
+@pytest.mark.mock_events(quotas={"rules_per_event_bus": 1})
+def test_create_archive_at_the_rule_limit_touches_no_rule(events, bus_arn):
     user_rule(events, "mine")
     with pytest.raises(events.exceptions.ClientError) as excinfo:
         events.create_archive(ArchiveName="orders", EventSourceArn=bus_arn)

@@ -167,8 +167,8 @@ def test_list_filters_by_prefix_and_state_and_pages(events):
     assert "NextToken" not in second
 
 
-def test_quota_of_connections(events_mock, events):
-    events_mock.backend.quotas["connections"] = 1
+@pytest.mark.mock_events(quotas={"connections": 1})
+def test_quota_of_connections(events):
     create(events)
     with pytest.raises(ClientError) as excinfo:
         create(events, name="d")

@@ -112,8 +112,8 @@ def test_describe_in_its_home_region_from_another(events):
     assert west.describe_endpoint(Name="e", HomeRegion="us-east-1")["Name"] == "e"
 
 
-def test_quota_of_endpoints(events_mock, events):
-    events_mock.backend.quotas["endpoints"] = 1
+@pytest.mark.mock_events(quotas={"endpoints": 1})
+def test_quota_of_endpoints(events):
     create(events)
     with pytest.raises(ClientError) as excinfo:
         create(events, name="f")

@@ -25,17 +25,8 @@ def _case(name_part: str) -> dict:
     return case
 
 
-CLOCK_MODE = pytest.mark.mock_options(replay_mode="clock")
+CLOCK_MODE = pytest.mark.mock_events(replay_mode="clock")
 """A test's mock runs replays a minute of events per minute of its clock (``replay_mode="clock"``)."""
-
-
-@pytest.fixture
-def events_mock(request):  # noqa: ANN001, ANN201
-    """This module's mock (in place of the plugin's): made with the options of the test's
-    ``mock_options`` marker, if it has one."""
-    marker = request.node.get_closest_marker("mock_options")
-    with mock_events(**(marker.kwargs if marker else {})) as mock:
-        yield mock
 
 
 @pytest.fixture
@@ -146,7 +137,7 @@ def test_finished_replays_do_not_count_against_the_quota(archived):
     assert len(archived.list_replays()["Replays"]) == 12
 
 
-@pytest.mark.mock_options(replay_mode="clock", quotas={"active_replays": 1})
+@pytest.mark.mock_events(replay_mode="clock", quotas={"active_replays": 1})
 def test_active_replay_quota_is_adjustable(archived):
     _start(archived, name="a")
     with pytest.raises(ClientError):
@@ -309,7 +300,7 @@ def test_clock_replay_can_be_cancelled(archived, m):
     assert [d.json()["detail"]["n"] for d in m.deliveries(QUEUE)] == [0]
 
 
-@pytest.mark.mock_options(replay_mode="clock", quotas={"active_replays": 1})
+@pytest.mark.mock_events(replay_mode="clock", quotas={"active_replays": 1})
 def test_cancelling_frees_a_replay_slot_once_cancelled(archived, m):
     _start(archived, name="a")
     archived.cancel_replay(ReplayName="a")
