@@ -301,6 +301,8 @@ class Clock:
         callback) or in another (whose callback may be waiting on this one): that run picks
         up whatever is due.
         """
+        if not self._heap:  # no timer at all (one armed meanwhile is as if armed just after)
+            return
         with self._lock:
             if not self._has_due(self._now()):
                 return

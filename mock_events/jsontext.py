@@ -87,14 +87,14 @@ def loads(text: str, *, max_depth: int | None = MAX_DEPTH, int_range: tuple[int,
     if not isinstance(text, str):
         raise JSONTextError("not a text")
     # Fewer brackets than _C_DEPTH cannot nest deeper: the usual text is not scanned.
-    nesting = depth(text) if text.count("[") + text.count("{") > _C_DEPTH else 0
+    nesting = depth(text) if len(text) > _C_DEPTH and text.count("[") + text.count("{") > _C_DEPTH else 0
     if max_depth is not None and nesting > max_depth:
         raise JSONTextError(f"nested deeper than {max_depth} levels")
     deep = nesting > _C_DEPTH
     decoder = _decoder(int_range)
     try:
         try:
-            value = _decode_iteratively(text, decoder) if deep else decoder.decode(text)
+            value = _decode_iteratively(text, decoder) if deep else _decode(text, decoder)
         except RecursionError:  # shallow text, but the caller's stack was already deep
             value = _decode_iteratively(text, decoder)
     except JSONTextError:
@@ -104,6 +104,17 @@ def loads(text: str, *, max_depth: int | None = MAX_DEPTH, int_range: tuple[int,
     if _SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(value):
         raise JSONTextError("a string holds a lone surrogate")
     return value
+
+
+def _decode(text: str, decoder: json.JSONDecoder) -> Any:
+    """``decoder.decode(text)``; text without surrounding whitespace skips its Python layers."""
+    try:
+        value, end = decoder.scan_once(text, 0)
+    except StopIteration:
+        end = -1
+    # Anything else (whitespace around the value, text after it, no value) gets the decoder's own
+    # answer and message; an error inside the value was already the one decode() raises.
+    return value if end == len(text) else decoder.decode(text)
 
 
 def dumps(value: Any) -> str:

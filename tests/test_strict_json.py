@@ -170,3 +170,26 @@ def test_a_request_body_that_is_not_strict_json_is_a_serialization_error(body):
     with pytest.raises(ServiceError) as excinfo:
         interceptor._request_body(body)
     assert excinfo.value.code == "SerializationException"
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": 1}', ' {"a": 1}', '{"a": 1} ', '\n[1, 2]\t', '"s"', "12", "1.5", "", " ", "{} x", "[1] [2]",
+    '{"a": 1,}', '{"a": tru}', "[1, 2", '{"a": "\\x"}', "nul", "true false",
+])
+def test_strict_json_reads_a_text_as_the_json_module_does_apart_from_what_it_refuses(text):
+    import json
+
+    from mock_events import jsontext
+
+    try:
+        expected: object = json.loads(text)
+    except ValueError as error:
+        expected = jsontext.JSONTextError(str(error))
+    try:
+        got: object = jsontext.loads(text)
+    except jsontext.JSONTextError as error:
+        got = error
+    if isinstance(expected, Exception):
+        assert isinstance(got, jsontext.JSONTextError) and str(got) == str(expected)
+    else:
+        assert got == expected and type(got) is type(expected)
