@@ -45,8 +45,10 @@ def later(moment: datetime, delta: timedelta) -> datetime | None:
 
 def format_time(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ`` in UTC, the year always four digits (``strftime`` drops the zeros)."""
-    m = moment.astimezone(timezone.utc) if moment.tzinfo is not None else moment
-    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
+    zone = moment.tzinfo
+    m = moment if zone is None or zone is timezone.utc else moment.astimezone(timezone.utc)
+    # isoformat writes the year in four digits (strftime's %Y does not, on every platform).
+    return m.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def parse_time(text: str) -> datetime:

@@ -160,3 +160,14 @@ def test_request_timestamps_outside_the_calendar_are_out_of_range():
         with pytest.raises(timestamps.OutOfRange):
             timestamps.from_request(value)
     assert timestamps.from_request(-62135596800) == FIRST
+
+
+@pytest.mark.parametrize("moment, text", [
+    (datetime(1, 1, 1, tzinfo=timezone.utc), "0001-01-01T00:00:00Z"),
+    (datetime(999, 2, 3, 4, 5, 6, 999999, tzinfo=timezone.utc), "0999-02-03T04:05:06Z"),
+    (datetime(9999, 12, 31, 23, 59, 59, 999999), "9999-12-31T23:59:59Z"),
+    (datetime(2024, 1, 1, 1, 30, tzinfo=timezone(timedelta(hours=2))), "2023-12-31T23:30:00Z"),
+    (datetime(2024, 1, 1, 1, 30, tzinfo=timezone(timedelta(0))), "2024-01-01T01:30:00Z"),
+])
+def test_an_event_time_is_written_in_utc_to_the_second_with_a_four_digit_year(moment, text):
+    assert timestamps.format_time(moment) == text
