@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _BUS_ARN = re.compile(
@@ -38,6 +39,7 @@ def rule_arn(region: str, account: str, bus_name: str, rule_name: str) -> str:
     return arn(region, account, f"rule/{bus_name}/{rule_name}")
 
 
+@functools.lru_cache(maxsize=1024)  # a pure function of the text, read on most calls
 def parse_bus(name_or_arn: str) -> tuple[str | None, str | None, str]:
     """(account, region, name) of a bus given by name (account and region None) or by ARN."""
     m = _BUS_ARN.fullmatch(name_or_arn)

@@ -166,8 +166,7 @@ def _request_body(body: Any) -> dict[str, Any]:
         raise ServiceError("SerializationException", str(error)) from None
     if not isinstance(request, dict):
         raise ServiceError("SerializationException", "Request body must be a JSON object.")
-    raw = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
-    if b"null" in raw or b"\\u" in raw:
+    if "null" in text or "\\u" in text:
         return _without_nulls(request)
     return request
 

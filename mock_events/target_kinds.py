@@ -98,6 +98,7 @@ def kind_parameters() -> tuple[str, ...]:
     return tuple(name for name in members if name.endswith("Parameters"))
 
 
+@functools.lru_cache(maxsize=1024)  # a pure function of the ARN (kinds are immutable)
 def kind_of(arn: str) -> TargetKind | None:
     parts = arns.parse(arn)
     if parts is None:
