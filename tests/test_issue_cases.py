@@ -345,7 +345,7 @@ def test_i11_non_json_numbers_in_detail_are_malformed(events_mock, events, liter
             json.dumps(e, allow_nan=False)
         return
     assert out["FailedEntryCount"] == 1
-    assert out["Entries"][0]["ErrorCode"] == "MalformedDetail"
+    assert out["Entries"] == [{"ErrorCode": "MalformedDetail", "ErrorMessage": "Detail is malformed."}]
     assert events_mock.events() == [] and events_mock.deliveries() == []
 
 
@@ -359,7 +359,7 @@ def test_i11_non_json_numbers_elsewhere_are_refused(events, literal):
             EventPattern='{"source": ["s"]}',
             Event=_event_text(f'{{"a": {literal}}}'),
         )
-    assert code(e)[0] == "InvalidEventPatternException" or code(e)[0] == "ValidationException"
+    assert code(e) == ("ValidationException", "Parameter Event is not valid.")
 
 
 @pytest.mark.parametrize("expression", ["rate(69890632 hours)", "rate(69890632 days)"])
@@ -477,15 +477,32 @@ def test_i11_deep_detail_one_limit_everywhere(events_mock, events, depth):
     events.start_replay(ReplayName="rp", EventSourceArn=arc, EventStartTime=datetime(2000, 1, 1),
                         EventEndTime=events_mock.clock.now(), Destination={"Arn": bus_arn})
     assert events.describe_replay(ReplayName="rp")["State"] == "COMPLETED"
+    test = lambda: events.test_event_pattern(EventPattern='{"source": ["s"]}', Event=_event_text(_nested(depth)))
     if out["FailedEntryCount"] == 0:
         assert len(events_mock.deliveries()) == 6
-    try:
-        events.test_event_pattern(
-            EventPattern='{"source": ["s"]}',
-            Event=_event_text(_nested(depth)),
-        )
-    except ClientError as e:
-        assert e.response["Error"]["Code"] in {"InvalidEventPatternException", "ValidationException"}
+        assert test()["Result"]
+    else:
+        assert out["Entries"][0] == {"ErrorCode": "MalformedDetail", "ErrorMessage": "Detail is malformed."}
+        with pytest.raises(ClientError) as e:
+            test()
+        assert code(e) == ("ValidationException", "Parameter Event is not valid.")
+
+
+@pytest.mark.parametrize("depth", [999, 1000])
+def test_i11_an_event_put_events_delivered_at_the_depth_limit_is_accepted_by_test_event_pattern(
+        events_mock, events, depth):
+    wire(events)
+    put(events, detail=_nested(depth))
+    (delivery,) = events_mock.deliveries(QUEUE)
+
+    assert events.test_event_pattern(EventPattern='{"source": ["shop"]}', Event=delivery.payload)["Result"]
+
+
+def test_i11_an_event_whose_detail_put_events_refuses_as_too_deep_is_refused_by_test_event_pattern(events):
+    assert put(events, detail=_nested(1001))["Entries"][0]["ErrorCode"] == "MalformedDetail"
+    with pytest.raises(ClientError) as e:
+        events.test_event_pattern(EventPattern='{"source": ["s"]}', Event=_event_text(_nested(1001)))
+    assert code(e) == ("ValidationException", "Parameter Event is not valid.")
 
 
 def test_i11_recursion_limit_is_never_changed():
@@ -543,34 +560,36 @@ def test_i11_user_rule_named_like_managed_rule_survives_limit_exceeded():
 def test_i11_pattern_length_counted_the_same_everywhere(events):
     bus_arn = events.describe_event_bus()["Arn"]
     pattern = json.dumps({"detail": {"city": ["東京" * 190]}}, ensure_ascii=False)
-    assert len(pattern) == 406
+    assert len(pattern) == 406 and len(json.dumps(json.loads(pattern))) == 2306  # as ensure_ascii re-dumps it
     events.put_rule(Name="r", EventPattern=pattern)
     events.create_archive(ArchiveName="a", EventSourceArn=bus_arn, EventPattern=pattern)
     events.update_archive(ArchiveName="a", EventPattern=pattern)
-    big = json.dumps({"detail": {"city": ["東京" * 2000]}}, ensure_ascii=False)  # 4,000+ characters
-    for call in (
-        lambda: events.put_rule(Name="r2", EventPattern=big),
-        lambda: events.create_archive(ArchiveName="b", EventSourceArn=bus_arn, EventPattern=big),
-    ):
-        try:
+
+
+@pytest.mark.parametrize("length", [2048, 2049])
+def test_i11_pattern_length_limit_is_the_same_for_rules_and_archives(events, length):
+    bus_arn = events.describe_event_bus()["Arn"]
+    events.create_archive(ArchiveName="a", EventSourceArn=bus_arn)
+    head = '{"detail": {"city": ["'
+    pattern = head + "東" * (length - len(head) - 4) + '"]}}'
+    assert len(pattern) == length
+    calls = (
+        lambda: events.put_rule(Name="r", EventPattern=pattern),
+        lambda: events.create_archive(ArchiveName="b", EventSourceArn=bus_arn, EventPattern=pattern),
+        lambda: events.update_archive(ArchiveName="a", EventPattern=pattern),
+    )
+    for call in calls:
+        if length <= 2048:
             call()
-            ok = True
-        except ClientError:
-            ok = False
-        assert ok == (len(big) <= 4096) or True
-    # whatever the verdict on `big`, it is the same for PutRule and CreateArchive
-    verdicts = []
-    for n, call in enumerate((
-        lambda: events.put_rule(Name="r3", EventPattern=big),
-        lambda: events.create_archive(ArchiveName="c", EventSourceArn=bus_arn, EventPattern=big),
-        lambda: events.update_archive(ArchiveName="a", EventPattern=big),
-    )):
-        try:
+            continue
+        with pytest.raises(ClientError) as e:
             call()
-            verdicts.append(True)
-        except ClientError:
-            verdicts.append(False)
-    assert len(set(verdicts)) == 1, verdicts
+        assert code(e) == ("InvalidEventPatternException", "Event pattern is not valid. Reason: Event pattern "
+                           "length 2049 exceeds the maximum of 2048 characters")
+    if length > 2048:
+        assert [r["Name"] for r in events.list_rules()["Rules"]] == ["Events-Archive-a"]
+        assert [a["ArchiveName"] for a in events.list_archives()["Archives"]] == ["a"]
+        assert "EventPattern" not in events.describe_archive(ArchiveName="a")
 
 
 def test_i11_refused_update_archive_changes_nothing(events):

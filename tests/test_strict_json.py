@@ -109,8 +109,9 @@ def test_test_event_pattern_holds_the_same_nesting_limit(events):
         )
 
     pattern = '{"source":["s"]}'
-    assert events.test_event_pattern(EventPattern=pattern, Event=event(nested(999)))["Result"] is True
-    for bad in (nested(1000), '{"a": NaN}', '{"a": "\\ud800"}', '{"a": 1e999}'):
+    # the Detail PutEvents accepts deepest, one level down in its event
+    assert events.test_event_pattern(EventPattern=pattern, Event=event(nested(1000)))["Result"] is True
+    for bad in (nested(1001), '{"a": NaN}', '{"a": "\\ud800"}', '{"a": 1e999}'):
         with pytest.raises(events.exceptions.ClientError) as excinfo:
             events.test_event_pattern(EventPattern=pattern, Event=event(bad))
         assert error_of(excinfo) == ("ValidationException", "Parameter Event is not valid.")

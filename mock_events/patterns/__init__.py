@@ -114,9 +114,12 @@ def compile(pattern: str | dict, *, max_length: int = MAX_PATTERN_LENGTH) -> Pat
 
 
 def validate_test_event(event_text: str) -> dict:
-    """TestEventPattern's Event check; raises ValueError when AWS answers 'Parameter Event is not valid.'"""
+    """TestEventPattern's Event check; raises ValueError when AWS answers 'Parameter Event is not valid.'
+
+    The nesting limit is PutEvents' limit on a Detail, one level down in the event: so every event
+    PutEvents delivers can be tested, and none it refuses."""
     try:
-        event = jsontext.loads(event_text)
+        event = jsontext.loads(event_text, max_depth=jsontext.MAX_DEPTH + 1)
     except jsontext.JSONTextError as e:
         raise ValueError(f"Event is not valid JSON: {e}") from None
     if not isinstance(event, dict):
