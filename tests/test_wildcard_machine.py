@@ -110,13 +110,94 @@ def test_a_long_value_is_read_once_for_every_wildcard_of_its_path(monkeypatch):
     for i in range(100):
         index.add(("w", i), compile(json.dumps({"x": [{"wildcard": f"*a{i}a*"}]})))
         index.add(("ab", i), compile(json.dumps({"x": [{"anything-but": {"wildcard": f"*b{i}b*"}}]})))
-        index.add(("shared", i), compile(json.dumps({"x": [{"wildcard": "*c*d*"}]})))
+        index.add(("shared", i), compile(json.dumps({"x": [{"wildcard": "*cc*dd*"}]})))
     monkeypatch.setattr(Wildcard, "_scan", _scan_refused)
     value = "a" * 5000 + "a7a" + "c" * 5000 + "b42b"
 
     matched = index.match({"x": value})
 
     assert matched == {("w", 7)} | {("ab", i) for i in range(100) if i != 42}
+
+
+def test_a_one_character_literal_is_found_by_a_scan_not_by_the_machine(monkeypatch):
+    # A frequent one-character literal would be named by the machine at every character of a value;
+    # str.find finds it at memory speed.
+    seen: list[str] = []
+    scan = Wildcard._scan
+
+    def counted(self, value):
+        seen.append(self.text)
+        return scan(self, value)
+
+    monkeypatch.setattr(Wildcard, "_scan", counted)
+    index = RuleIndex()
+    index.add("one", compile(json.dumps({"x": [{"wildcard": "*a*"}]})))
+    index.add("two", compile(json.dumps({"x": [{"wildcard": "*ab*"}]})))
+
+    assert index.match({"x": "a" * 5000}) == {"one"}
+    assert set(seen) == {"*a*"}
+
+
+class _RecordedSet:
+    """re2.Set, recording each pattern added to any set."""
+
+    added: list[str] = []
+
+    def __init__(self, real):
+        self._real = real
+
+    def Add(self, pattern):  # noqa: N802 - RE2's name
+        _RecordedSet.added.append(pattern)
+        return self._real.Add(pattern)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+def test_the_machine_searches_for_each_literal_on_its_own(monkeypatch):
+    # A machine of whole wildcards keeps in each state how far each wildcard has come: a varied value
+    # (random letters against 300 rules *xyz*uvw*) made it build a state at almost every character,
+    # 7 seconds per 250 KB value and about 25 MB of states per bus. A search for the literals keeps
+    # only the literals' prefixes. (benchmarks/bench_matching.py measures the time.)
+    real = _wildcard.re2.Set
+    monkeypatch.setattr(_RecordedSet, "added", [])
+    monkeypatch.setattr(_wildcard.re2, "Set", type("Set", (), {
+        "SearchSet": staticmethod(lambda options: _RecordedSet(real.SearchSet(options))),
+        "FullMatchSet": staticmethod(lambda options: _RecordedSet(real.FullMatchSet(options))),
+    }))
+    index = RuleIndex()
+    index.add("r", compile(json.dumps({"x": [{"wildcard": "a*xyz*uvw*b"}]})))
+    index.add("s", compile(json.dumps({"x": [{"wildcard": "*x.z*"}]})))
+
+    assert index.match({"x": "a" + "q" * 5000 + "xyz" + "uvw" + "b"}) == {"r"}
+    assert sorted(_RecordedSet.added) == sorted([r"\A", "xyz", "uvw", "x\\x{2e}z"])
+
+
+def test_literals_that_end_one_another_answer_exactly_beyond_the_machine_s_chain():
+    # "xz", "wxz", "vwxz", ... all end where "...vwxz" ends: the machine holds SUFFIX_CHAIN of them,
+    # the others scan.
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    assert len(letters) > 3 * _wildcard.SUFFIX_CHAIN
+    index = RuleIndex()
+    for i in range(2, len(letters) + 1):
+        index.add(i, compile(json.dumps({"x": [{"wildcard": f"*{letters[-i:]}*"}]})))
+    for run in (3, 2 * _wildcard.SUFFIX_CHAIN, len(letters)):
+        value = "-" * LONG_VALUE + letters[-run:] + "-" * LONG_VALUE
+
+        assert index.match({"x": value}) == set(range(2, run + 1))
+
+
+def test_a_wildcard_holding_a_lone_surrogate_compiles_and_matches_exactly():
+    # AWS reads a pattern's text as UTF-16 (Java), where a lone surrogate is a character; no boto3
+    # call reaches the pattern engine with one (the request is refused first), but compile() may.
+    pattern = compile('{"x": [{"wildcard": "*a\\ud800b*"}], "y": [{"anything-but": {"wildcard": "*\\udc00z*"}}]}')
+    index = RuleIndex()
+    index.add("r", pattern)
+    for x in ("a\ud800b", "ab"):
+        for y in ("\udc00z", "z"):
+            event = {"x": "q" * LONG_VALUE + x + "q", "y": "q" * LONG_VALUE + y}
+            assert index.match(event) == ({"r"} if pattern.matches(event) else set())
+            assert pattern.matches(event) == (x == "a\ud800b" and y == "z")
 
 
 def test_a_value_shorter_than_long_is_scanned_without_the_machine(monkeypatch):

@@ -86,7 +86,7 @@ def _number_value(raw: str) -> int | float:
 
 
 def _check_wildcard(r: _Reader, text: str) -> None:
-    raw = ('"' + text + '"').encode("utf-8")
+    raw = ('"' + text + '"').encode("utf-8", "replace")  # as Java encodes a lone surrogate: "?"
     i = 0
     while i < len(raw):
         b = raw[i]
