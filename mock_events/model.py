@@ -330,8 +330,32 @@ def _link(node: _Validator, memo: dict[str, _Validator]) -> None:
             return True
 
         node.ok = ok
+    elif t == "string" and "pattern" in shape.metadata:
+        node.ok = _remembering(own)
     else:
         node.ok = own
+
+
+_REMEMBERED = 256
+_REMEMBERED_LENGTH = 128
+
+
+def _remembering(test: Test) -> Test:
+    """``test``, answered from memory for the short strings that passed it lately: the names and
+    ARNs of a suite recur call after call, and a set look-up costs less than a regular expression.
+    Remembers at most _REMEMBERED strings of at most _REMEMBERED_LENGTH characters."""
+    passed: set[str] = set()
+
+    def ok(v: Any) -> Any:
+        if type(v) is str and v in passed:
+            return True
+        if not test(v):
+            return False
+        if type(v) is str and len(v) <= _REMEMBERED_LENGTH and len(passed) < _REMEMBERED:
+            passed.add(v)
+        return True
+
+    return ok
 
 
 def _validator(shape: Shape, memo: dict[str, _Validator]) -> _Validator:

@@ -96,3 +96,16 @@ def test_a_null_list_member_is_refused():
         "1 validation error detected: Value null at 'entries.1.member.resources.1.member' "
         "failed to satisfy constraint: Member must not be null"
     )
+
+
+def test_names_that_passed_before_do_not_let_a_broken_name_through(events):
+    # The check remembers names that passed (a set look-up instead of the regular expression);
+    # past as many names as it remembers, and for every broken name, it still checks each one.
+    for i in range(300):
+        with pytest.raises(ClientError) as excinfo:
+            events.describe_rule(Name=f"rule-{i}")
+        assert error_of(excinfo)[0] == "ResourceNotFoundException"
+    for name in ("rule 1", "rule-1 ", "r" * 65, "rule-1\n"):
+        with pytest.raises(ClientError) as excinfo:
+            events.describe_rule(Name=name)
+        assert error_of(excinfo)[0] == "ValidationException", name

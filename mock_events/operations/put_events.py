@@ -21,10 +21,14 @@ def entry_size(entry: dict[str, Any]) -> int:
     for key in ("Source", "DetailType", "Detail"):
         value = entry.get(key)
         if value:
-            size += len(value.encode("utf-8"))
+            size += _utf8_length(value)
     for resource in entry.get("Resources") or ():
-        size += len(resource.encode("utf-8"))
+        size += _utf8_length(resource)
     return size
+
+
+def _utf8_length(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
 def parse_detail(text: str) -> dict[str, Any] | None:
@@ -110,7 +114,7 @@ def _missing_bus(ctx: Context, entry: dict[str, Any]) -> tuple[str, str]:
 
 
 def check_request_size(entries: list[dict[str, Any]]) -> None:
-    if sum(entry_size(e) for e in entries) > MAX_REQUEST_SIZE:
+    if sum(map(entry_size, entries)) > MAX_REQUEST_SIZE:
         raise validation("Total size of the entries in the request is over the limit.")
 
 
@@ -132,11 +136,6 @@ def check_entry(entry: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str,
     return detail, None
 
 
-def answer(results: list[dict[str, Any]]) -> dict[str, Any]:
-    failed = sum(1 for r in results if "ErrorCode" in r)
-    return {"FailedEntryCount": failed, "Entries": results}
-
-
 def put_entries(ctx: Context, entries: list[dict[str, Any]], resolve: Resolve) -> dict[str, Any]:
     """The pipeline of PutEvents and PutPartnerEvents: check each entry, find where it goes
     (``resolve``), answer, then route the accepted events; the answer never depends on delivery.
@@ -146,6 +145,7 @@ def put_entries(ctx: Context, entries: list[dict[str, Any]], resolve: Resolve) -
     check_request_size(entries)
     now = ctx.now()
     results: list[dict[str, Any]] = []
+    failed = 0
     routed: list[tuple[EventBus | str, dict[str, Any], str | None]] = []
     for entry in entries:
         detail, error = check_entry(entry)
@@ -154,6 +154,7 @@ def put_entries(ctx: Context, entries: list[dict[str, Any]], resolve: Resolve) -
             destinations, error = resolve(entry)
         if error is not None:
             results.append(error)
+            failed += 1
             continue
         event_id = ctx.backend.ids.uuid()
         results.append({"EventId": event_id})
@@ -174,7 +175,7 @@ def put_entries(ctx: Context, entries: list[dict[str, Any]], resolve: Resolve) -
             delivery.drop_for_missing_bus(ctx.backend, bus, event)
         else:
             delivery.publish(ctx.backend, bus, event, trace_header=trace_header)
-    return answer(results)
+    return {"FailedEntryCount": failed, "Entries": results}
 
 
 def _put_events_destination(
