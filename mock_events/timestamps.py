@@ -43,12 +43,30 @@ def later(moment: datetime, delta: timedelta) -> datetime | None:
         return None
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_SECOND = timedelta(seconds=1)
+_last_written: tuple[int | None, str] = (None, "")
+"""The last UTC second ``format_time`` wrote (seconds since the epoch) and its text: the events of
+one test mostly fall within the same second."""
+
+
 def format_time(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ`` in UTC, the year always four digits (``strftime`` drops the zeros)."""
+    global _last_written
     zone = moment.tzinfo
-    m = moment if zone is None or zone is timezone.utc else moment.astimezone(timezone.utc)
+    if zone is timezone.utc:
+        second = (moment - _EPOCH) // _SECOND
+        last = _last_written
+        if last[0] == second:
+            return last[1]
+    else:
+        second = None
+        moment = moment if zone is None else moment.astimezone(timezone.utc)
     # isoformat writes the year in four digits (strftime's %Y does not, on every platform).
-    return m.isoformat(timespec="seconds")[:19] + "Z"
+    text = moment.isoformat(timespec="seconds")[:19] + "Z"
+    if second is not None:
+        _last_written = (second, text)
+    return text
 
 
 def parse_time(text: str) -> datetime:

@@ -171,3 +171,17 @@ def test_request_timestamps_outside_the_calendar_are_out_of_range():
 ])
 def test_an_event_time_is_written_in_utc_to_the_second_with_a_four_digit_year(moment, text):
     assert timestamps.format_time(moment) == text
+
+
+def test_moments_either_side_of_a_second_are_written_as_their_own_second():
+    # format_time remembers the last second it wrote.
+    for start in (
+        datetime(1969, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
+        datetime(2024, 2, 29, 23, 59, 59, tzinfo=timezone.utc),
+        datetime(9999, 12, 31, 23, 59, 58, tzinfo=timezone.utc),
+        FIRST,
+    ):
+        late = start.replace(microsecond=999999)
+        following = start + timedelta(seconds=1)
+        for moment in (start, late, following, late, start, following, following):
+            assert timestamps.format_time(moment) == f"{moment.year:04d}" + moment.strftime("-%m-%dT%H:%M:%SZ")
