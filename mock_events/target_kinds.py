@@ -123,6 +123,12 @@ def check(spec: dict[str, Any]) -> None:
             if name == "RunCommandParameters":
                 raise validation(f"Parameter RunCommandParameters is not valid for target{target_id}.")
             raise validation(f"Parameter(s) {name} must be specified for target: {target_id}.")
-    for name in kind_parameters():
-        if spec.get(name) is not None and name not in kind.required and name not in kind.allowed:
-            raise validation(f"Parameter {name} is not valid for target {target_id}.")
+    names = kind_parameters()
+    # The target's own members are few; of those of another kind, the model's first is named.
+    foreign = [
+        name for name, value in spec.items()
+        if value is not None and name in names and name not in kind.required and name not in kind.allowed
+    ]
+    if foreign:
+        name = min(foreign, key=names.index)
+        raise validation(f"Parameter {name} is not valid for target {target_id}.")

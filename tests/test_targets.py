@@ -216,3 +216,13 @@ def test_the_fidelity_page_shows_every_target_kind():
     page = (Path(__file__).resolve().parent.parent / "docs" / "fidelity.md").read_text()
     rows = {line.split("|")[1].strip() for line in page.splitlines() if line.startswith("| ")}
     assert {k.name for k in target_kinds.KINDS} <= rows
+
+
+def test_of_several_parameters_of_another_kind_the_first_the_model_lists_is_named(events, rule):
+    queue = EXAMPLES["SQS queue"]
+    names = [n for n in target_kinds.kind_parameters() if n not in ("SqsParameters",)][:3]
+    for order in (names, names[::-1]):
+        target = {"Id": "t", "Arn": queue, **{n: PARAMETERS[n] for n in order}}
+        with pytest.raises(ClientError) as excinfo:
+            events.put_targets(Rule=rule, Targets=[target])
+        assert error_of(excinfo) == ("ValidationException", f"Parameter {names[0]} is not valid for target t.")
