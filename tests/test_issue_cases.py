@@ -771,6 +771,128 @@ def test_i12_archive_managed_rule_target(events):
         assert part in t["InputTemplate"]
 
 
+# --- issue 13: matching at scale ---------------------------------------------------------------
+# The rule index must answer exactly what matching each rule alone answers, on buses of the sizes
+# and mixes the issue measures (its speed is shown by benchmarks/bench_put_events.py).
+
+SERVICES = ["orders", "billing", "shipping", "users", "inventory", "search", "auth", "reports"]
+ACTIONS = ["Created", "Updated", "Deleted", "Failed", "Approved", "Shipped"]
+
+
+def _source(i: int) -> str:
+    return f"com.example.{SERVICES[i % 8]}.{i}"
+
+
+def _detail_type(i: int) -> str:
+    return f"{SERVICES[i % 8].title()} {ACTIONS[i % 6]}"
+
+
+def _realistic_pattern(i: int) -> dict:
+    """Issue 13's realistic mix, a quarter each."""
+    return [
+        {"source": [_source(i)]},
+        {"source": [_source(i)], "detail-type": [_detail_type(i), _detail_type(i) + " v2"]},
+        {"detail-type": [_detail_type(i) + f" v{i}"], "detail": {"region": [{"prefix": "eu-"}]}},
+        {"source": [{"prefix": _source(i)}], "detail": {"amount": [{"numeric": [">", i % 500, "<=", 1000]}]}},
+    ][i % 4]
+
+
+def _every_operator_pattern(i: int) -> dict:
+    """Issue 13's mix using every operator, a tenth each."""
+    return [
+        {"source": [{"suffix": f".{SERVICES[i % 8]}.{i}"}]},
+        {"detail": {"object": [{"wildcard": f"bucket-{i}/*.png"}]}},
+        {"detail-type": [f"Type {i}"], "detail": {"status": [{"anything-but": ["cancelled", "draft"]}]}},
+        {"detail": {"id": [f"o-{i}"], "deleted": [{"exists": False}]}},
+        {"source": [{"equals-ignore-case": _source(i).upper()}]},
+        {"detail": {"ip": [{"cidr": f"10.{i // 256 % 256}.{i % 256}.0/24"}]}},
+        {"$or": [{"source": [_source(i)]}, {"detail": {"amount": [{"numeric": [">", 1000 + i, "<=", 1001 + i]}]}}]},
+        {"detail": {"qty": [{"numeric": [">=", i, "<", i + 1]}]}},
+        {"source": [{"prefix": _source(i) + "."}]},
+        {"detail": {"codes": [i]}},
+    ][i % 10]
+
+
+def _entry(rng, count: int) -> dict:
+    """An entry aimed at rule ``i`` of both mixes (its source and detail-type as rule ``i`` names
+    them), then each field perhaps moved to a near miss or to a value another rule names."""
+    i, j = rng.randrange(1, count + 1), rng.randrange(1, count + 1)
+    aimed = [_detail_type(i), _detail_type(i), _detail_type(i) + f" v{i}", _detail_type(i)][i % 4]
+    source = rng.choice([_source(i)] * 4 + [_source(i) + ".x", _source(i)[:-1], _source(i).swapcase(), "other"])
+    detail_type = rng.choice([aimed] * 4 + [_detail_type(i) + " v2", f"Type {i}", "Other"])
+    detail = {
+        "region": rng.choice(["eu-west-1", "us-east-1", "EU-west-1"]),
+        "amount": rng.choice([i % 500, i % 500 + 0.5, 1000, 1000.5, 1001 + j, 1000 + j + 0.5, -1]),
+        "status": rng.choice(["paid", "draft", "cancelled"]),
+        "id": f"o-{rng.choice([i, j])}",
+        "object": rng.choice([f"bucket-{i}/a/b.png", f"bucket-{i}/b.jpg", f"bucket-{j}.png"]),
+        "ip": rng.choice([f"10.{i // 256 % 256}.{i % 256}.7", f"10.{j // 256 % 256}.{j % 256}.300", "::1"]),
+        "qty": rng.choice([i, i + 0.5, i - 1e-9, str(i)]),
+        "codes": rng.sample([i, j, i + 1, str(j)], 2),
+    }
+    if rng.random() < 0.5:
+        detail["deleted"] = rng.choice([True, None, []])
+    if rng.random() < 0.2:
+        detail["codes"] = [{"n": i}]  # an object in the array holds no number to match
+    return {"Source": source, "DetailType": detail_type, "Detail": json.dumps(detail)}
+
+
+def _assert_each_event_reaches_exactly_the_rules_that_match_it(events_mock, events, make, count):
+    import random
+
+    from mock_events import patterns
+
+    compiled = {}
+    for i in range(1, count + 1):
+        compiled[f"r{i}"] = patterns.compile(make(i))
+        events.put_rule(Name=f"r{i}", EventPattern=json.dumps(make(i)))
+        events.put_targets(Rule=f"r{i}", Targets=[{"Id": "t", "Arn": QUEUE}])
+    rng = random.Random(13)
+    reached: dict[str, set[str]] = {}
+    for _ in range(20):
+        out = events.put_events(Entries=[_entry(rng, count) for _ in range(10)])
+        assert out["FailedEntryCount"] == 0
+    for d in events_mock.deliveries(QUEUE):
+        reached.setdefault(d.event["id"], set()).add(d.rule_arn.rsplit("/", 1)[1])
+    matched_some = 0
+    for event in events_mock.events():
+        expected = {name for name, pattern in compiled.items() if pattern.matches(event)}
+        assert reached.get(event["id"], set()) == expected, event
+        matched_some += bool(expected)
+    assert len(events_mock.events()) == 200 and matched_some >= 50  # the entries do come near the rules
+
+
+@pytest.mark.mock_events(quotas={"rules_per_event_bus": 1000})
+def test_i13_on_a_bus_of_1000_realistic_rules_each_event_reaches_exactly_the_rules_that_match_it(
+        events_mock, events):
+    _assert_each_event_reaches_exactly_the_rules_that_match_it(events_mock, events, _realistic_pattern, 1000)
+
+
+@pytest.mark.mock_events(quotas={"rules_per_event_bus": 1000})
+def test_i13_on_a_bus_of_1000_rules_of_every_operator_each_event_reaches_exactly_the_rules_that_match_it(
+        events_mock, events):
+    _assert_each_event_reaches_exactly_the_rules_that_match_it(events_mock, events, _every_operator_pattern, 1000)
+
+
+@pytest.mark.mock_events(quotas={"rules_per_event_bus": 10_001})
+def test_i13_a_rule_added_to_or_removed_from_a_bus_of_10000_rules_takes_effect_at_once(events_mock, events):
+    for i in range(1, 10_001):
+        events.put_rule(Name=f"r{i}", EventPattern=json.dumps(_every_operator_pattern(i)))
+    entry = {"Source": "new.source", "DetailType": "d", "Detail": json.dumps({"ip": "10.0.15.5"})}
+    events.put_targets(Rule="r15", Targets=[{"Id": "t", "Arn": QUEUE}])  # the cidr 10.0.15.0/24
+    events.put_rule(Name="added", EventPattern=json.dumps({"source": [{"prefix": "new."}]}))
+    events.put_targets(Rule="added", Targets=[{"Id": "t", "Arn": QUEUE}])
+
+    events.put_events(Entries=[entry])
+    for name in ("added", "r15"):
+        events.remove_targets(Rule=name, Ids=["t"])
+        events.delete_rule(Name=name)
+    events.put_events(Entries=[entry])
+
+    assert sorted(d.rule_arn.rsplit("/", 1)[1] for d in events_mock.deliveries()) == ["added", "r15"]
+    assert len(events_mock.events()) == 2
+
+
 # --- issue 14: ecosystem -----------------------------------------------------------------------
 
 
