@@ -3,9 +3,9 @@
 Run: python benchmarks/bench_matching.py    (target, issue 11: every ratio at most 5x)
 
 Each kind's event carries, in ``detail.x``, a ~250 KB value chosen to be hostile to that kind (long
-runs that almost match, random text that moves every wildcard along, digit strings, colons that almost
-make an IPv6 address); the same event is then matched against 300 exact rules, which only hash the
-value. Each event is parsed from its text on every match, as PutEvents does, so the value's hash is not
+runs that almost match, random text that moves every wildcard along, random text in which every
+wildcard finds all its literals, digit strings, colons that almost make an IPv6 address); the same
+event is then matched against 300 exact rules, which only hash the value. Each event is parsed from its text on every match, as PutEvents does, so the value's hash is not
 cached between runs.
 """
 
@@ -49,6 +49,18 @@ def _literal(i: int) -> str:
     return "".join(_LETTERS[(i // 36 ** k) % 36] for k in range(3))
 
 
+# Random letters of eight: every two-letter literal occurs, so every wildcard of two of them (and
+# every anything-but of one) finds both and must answer for all 300 rules, none ruled out early.
+_FEW_LETTERS = "abcdefgh"
+FEW_LETTERS = _string("".join(random.Random(11).choices(_FEW_LETTERS, k=N)))
+
+
+def _two_literals(i: int) -> str:
+    """Two two-letter literals between stars, e.g. ``*ab*hc*``."""
+    r = random.Random(i)
+    return "*" + "*".join(r.choice(_FEW_LETTERS) + r.choice(_FEW_LETTERS) for _ in range(2)) + "*"
+
+
 # kind -> (operator of rule i, the value of detail.x as JSON text)
 KINDS = {
     "prefix": (lambda i: {"prefix": "a" * i + "b"}, A),
@@ -58,6 +70,7 @@ KINDS = {
     "equals-ignore-case": (lambda i: {"equals-ignore-case": "A" * i}, A),
     "wildcard": (lambda i: {"wildcard": ["a" * (i % 40) + "*b", "*b" + "a" * (i % 40), f"*a{i}a*"][i % 3]}, A),
     "wildcard against varied text": (lambda i: {"wildcard": f"*{_literal(i * 97)}*"}, VARIED),
+    "wildcard, every literal found": (lambda i: {"wildcard": _two_literals(i)}, FEW_LETTERS),
     "numeric": (lambda i: {"numeric": [">", i, "<=", i + 10]}, "0." + "0" * N + "1"),
     "numeric against digits": (lambda i: {"numeric": [">", i]}, _string("9" * N)),
     "cidr against colons": (lambda i: {"cidr": f"10.{i // 256}.{i % 256}.0/24"}, _string(":" * N)),
@@ -68,6 +81,8 @@ KINDS = {
     "anything-but suffix": (lambda i: {"anything-but": {"suffix": "b" + "a" * i}}, A),
     "anything-but ignoring case": (lambda i: {"anything-but": {"equals-ignore-case": "A" * i}}, A),
     "anything-but wildcard": (lambda i: {"anything-but": {"wildcard": ["*a*b", "b*", f"*a{i}a*"][i % 3]}}, A),
+    "anything-but wildcard, every literal found": (lambda i: {"anything-but": {"wildcard": _two_literals(i)}},
+                                                   FEW_LETTERS),
     "exists": (lambda i: {"exists": i % 2 == 0}, A),
 }
 
