@@ -6,9 +6,9 @@ in the shape's order under their model names, members without a value left out, 
 copied, timestamps turned into ``datetime`` by the same timestamp parser, then
 ``ResponseMetadata`` (``RequestId``, ``HTTPStatusCode``, ``HTTPHeaders``, ``RetryAttempts``).
 A shape holding anything else the parser treats specially (blobs, document types, tagged
-unions, event streams, a type this module does not know) is left to botocore's own parser, as
-are error documents. ``same_as_botocore`` compares the two ways of parsing (the mock's
-``check_responses`` runs it on every answer).
+unions, event streams, shapes that hold themselves, a type this module does not know) is left
+to botocore's own parser, as are error documents. ``same_as_botocore`` compares the two ways of
+parsing (the mock's ``check_responses`` runs it on every answer).
 """
 
 from __future__ import annotations
@@ -79,8 +79,9 @@ _CONVERTED_TYPES = {"structure", "list", "map", "timestamp"}
 _KNOWN_IDENTITY_TYPES = {"string", "integer", "long", "boolean", "float", "double"}
 
 
-def _converter(shape: Shape) -> Convert | None:
-    """The conversion of a value of ``shape`` (None: the value as it is)."""
+def _converter(shape: Shape, within: frozenset[str]) -> Convert | None:
+    """The conversion of a value of ``shape`` (None: the value as it is); ``within``: the
+    structures around it."""
     type_name = shape.type_name
     if type_name not in _CONVERTED_TYPES:
         if type_name in _KNOWN_IDENTITY_TYPES and not hasattr(JSONParser, f"_handle_{type_name}"):
@@ -89,25 +90,28 @@ def _converter(shape: Shape) -> Convert | None:
     if type_name == "timestamp":
         return timestamp
     if type_name == "list":
-        item = _converter(shape.member)
+        item = _converter(shape.member, within)
         if item is None:
             return list
         return lambda value: [None if v is None else item(v) for v in value]
     if type_name == "map":
-        key, value_of = _converter(shape.key), _converter(shape.value)
+        key, value_of = _converter(shape.key, within), _converter(shape.value, within)
         if key is None and value_of is None:
             return dict
         if key is not None or shape.value.type_name != "structure":
             raise _Unsupported("map of converted keys or values other than structures")
         return lambda value: {k: None if v is None else value_of(v) for k, v in value.items()}
-    return _structure(shape)
+    return _structure(shape, within)
 
 
-def _structure(shape: Shape) -> Convert:
+def _structure(shape: Shape, within: frozenset[str]) -> Convert:
     if shape.is_document_type or shape.is_tagged_union or shape.serialization.get("eventstream"):
         raise _Unsupported(shape.name)
+    if shape.name in within:
+        raise _Unsupported(f"{shape.name} holds itself")
+    within |= {shape.name}
     members = tuple(
-        (name, member.serialization.get("name", name), _converter(member))
+        (name, member.serialization.get("name", name), _converter(member, within))
         for name, member in shape.members.items()
     )
 
@@ -132,7 +136,7 @@ def _output_converter(operation_model: OperationModel) -> Convert | None:
     try:
         if shape.event_stream_name:
             raise _Unsupported(shape.name)
-        return _structure(shape)
+        return _structure(shape, frozenset())
     except _Unsupported:
         return None
 

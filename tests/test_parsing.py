@@ -111,3 +111,28 @@ def test_clients_of_their_own_sessions_each_get_the_parsed_answer(events_mock) -
     for _ in range(3):
         client = boto3.session.Session().client("events", region_name="us-east-1")
         assert client.list_rules()["Rules"] == []
+
+
+def _model_with_output(members: dict[str, Any], shapes: dict[str, Any]) -> Any:
+    from botocore.model import ServiceModel
+
+    return ServiceModel({
+        "metadata": {"protocol": "json", "serviceId": "Made Up", "apiVersion": "2024-01-01"},
+        "operations": {"Op": {"name": "Op", "http": {"method": "POST", "requestUri": "/"}, "output": {"shape": "Out"}}},
+        "shapes": {"Out": {"type": "structure", "members": members}, **shapes},
+    }).operation_model("Op")
+
+
+@pytest.mark.parametrize("members, shapes, document", [
+    ({"B": {"shape": "Bytes"}}, {"Bytes": {"type": "blob"}}, {"B": "aGk="}),
+    ({"D": {"shape": "Doc"}}, {"Doc": {"type": "structure", "members": {}, "document": True}}, {"D": {"x": [1]}}),
+    (
+        {"N": {"shape": "Node"}},
+        {"Node": {"type": "structure", "members": {"Next": {"shape": "Node"}, "V": {"shape": "S"}}}, "S": {"type": "string"}},
+        {"N": {"V": "a", "Next": {"V": "b"}}},
+    ),
+], ids=["blob", "document", "recursive"])
+def test_a_shape_the_conversion_does_not_cover_is_parsed_by_botocore_itself(members, shapes, document) -> None:
+    model = _model_with_output(members, shapes)
+    assert parsing._output_of(model) is None
+    assert parsing.parse(model, document, HEADERS) == parsing.botocore_parse(model, 200, HEADERS, document)
