@@ -70,6 +70,26 @@ def rules(patterns: list[str]):  # noqa: ANN201
     return setup
 
 
+def rule_churn(patterns: list[str], extra: list[str]):  # noqa: ANN201
+    """A mock whose bus holds ``patterns``, and a callable that adds and removes a rule of each of
+    ``extra`` through boto3 (PutRule, then DeleteRule), inside it."""
+    m = mock_events(quotas={"rules_per_event_bus": 10001})
+    with m:
+        client = boto3.client("events", region_name="us-east-1")
+        rules(patterns)(client)
+
+    def run() -> None:
+        interceptor.activate(m)
+        try:
+            for pattern in extra:
+                client.put_rule(Name="extra", EventPattern=pattern)
+                client.delete_rule(Name="extra")
+        finally:
+            interceptor.deactivate(m)
+
+    return run
+
+
 def no_rules(client) -> None:  # noqa: ANN001
     pass
 
@@ -92,11 +112,20 @@ def main() -> None:
             rows.append((f"{name}: 1 rule", per(base), "1.00x", ""))
             matched = sum(p in matching for p in patterns[:count])
             rows.append((f"{name}: {count:,} rules ({matched} match)", per(many), f"{many / base:.2f}x", target))
+    churn = []
+    for name, make in MIXES.items():
+        patterns = _patterns(make, 10010)
+        one, many = compare(rule_churn(patterns[:1], patterns[10000:]), rule_churn(patterns[:10000], patterns[10000:]),
+                            calls=1, rounds=rounds)
+        churn.append((f"{name}: bus of 1 rule", f"{one / 20:.0f}", "", ""))
+        churn.append((f"{name}: bus of 10,000 rules", f"{many / 20:.0f}", f"{many / one:.2f}x", "< 1000 us"))
     bare, delivered = compare(activation(no_rules), activation(transformer_rule), calls=1, rounds=rounds)
     rows.append(("no rules", per(bare), "1.00x", ""))
     rows.append(("1 rule, 1 target, InputTransformer (10 deliveries)", per(delivered), f"{delivered / bare:.2f}x", "<= 2x"))
     table(f"PutEvents with 10 entries, us per call (best of {rounds} alternating rounds)",
           ("case", "us/call", "ratio", "target"), rows)
+    table(f"Adding or removing one rule (PutRule or DeleteRule through boto3), us per call (best of {rounds} "
+          "alternating rounds)", ("case", "us/call", "ratio", "target"), churn)
     print(f"\nmeasured {datetime.now(timezone.utc):%Y-%m-%d %H:%M}Z")
 
 

@@ -321,9 +321,12 @@ def test_i10_no_test_reads_outside_the_repository():
     ],
 )
 def test_i11_every_operator_matches_long_values_fast(events_mock, events, condition, value):
+    from mock_events import patterns
+
     wire(events, {"detail": {"x": [condition]}})
     started = time.perf_counter()
     put(events, detail=json.dumps({"x": value}))
+    patterns.compile({"detail": {"x": [condition]}}).matches({"detail": {"x": value}})
     events.test_event_pattern(
         EventPattern=json.dumps({"detail": {"x": [condition]}}),
         Event=json.dumps(
