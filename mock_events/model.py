@@ -304,14 +304,30 @@ def _link(node: _Validator, memo: dict[str, _Validator]) -> None:
     if t == "list":
         node.member = _validator(shape.member, memo)
         item_ok = node.member.ok
-        node.ok = lambda v: own(v) and all(item is not None and item_ok(item) for item in v)
+
+        def list_ok(v: Any) -> bool:
+            if not own(v):
+                return False
+            for item in v:
+                if item is None or not item_ok(item):
+                    return False
+            return True
+
+        node.ok = list_ok
     elif t == "map":
         node.key = _validator(shape.key, memo)
         node.value = _validator(shape.value, memo)
         key_ok, value_ok = node.key.ok, node.value.ok
-        node.ok = lambda v: own(v) and all(
-            key_ok(k) and (item is None or value_ok(item)) for k, item in v.items()
-        )
+
+        def map_ok(v: Any) -> bool:
+            if not own(v):
+                return False
+            for k, item in v.items():
+                if not key_ok(k) or (item is not None and not value_ok(item)):
+                    return False
+            return True
+
+        node.ok = map_ok
     elif t == "structure":
         node.members = {name: _validator(m, memo) for name, m in shape.members.items()}
         node.required = required = tuple(shape.required_members)
