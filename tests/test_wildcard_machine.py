@@ -5,6 +5,7 @@ exactly those each wildcard gives alone."""
 from __future__ import annotations
 
 import json
+import random
 import threading
 
 import boto3
@@ -185,6 +186,26 @@ def test_literals_that_end_one_another_answer_exactly_beyond_the_machine_s_chain
         value = "-" * LONG_VALUE + letters[-run:] + "-" * LONG_VALUE
 
         assert index.match({"x": value}) == set(range(2, run + 1))
+
+
+def test_the_machine_holds_a_bounded_size_of_literals_and_the_rest_scan(monkeypatch):
+    # The machine's states are its literals' prefixes: 130 rules *<1,900 random characters>* against
+    # a value walking through them made 250,000 states, beyond RE2's memory budget, which it then
+    # rebuilt as it went (300 ms per event, against 4 ms for scanning each literal alone).
+    monkeypatch.setattr(_RecordedSet, "added", [])
+    real = _wildcard.re2.Set
+    monkeypatch.setattr(_wildcard.re2, "Set", type("Set", (), {
+        "SearchSet": staticmethod(lambda options: _RecordedSet(real.SearchSet(options)))}))
+    draw = random.Random(7)
+    literals = ["".join(draw.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=200 + i)) for i in range(130)]
+    index = RuleIndex()
+    for i, literal in enumerate(literals):
+        index.add(i, compile(json.dumps({"x": [{"wildcard": f"*{literal}*"}]})))
+    value = "".join(literal[:-1] + "-" for literal in literals) + literals[77] + literals[3]
+
+    assert index.match({"x": value}) == {3, 77}
+    assert sum(map(len, _RecordedSet.added)) - len(r"\A") <= _wildcard.MACHINE_BYTES
+    assert {pattern[-3:] for pattern in _RecordedSet.added} >= {literal[-3:] for literal in literals[:10]}
 
 
 def test_a_wildcard_holding_a_lone_surrogate_compiles_and_matches_exactly():

@@ -137,6 +137,13 @@ _known: dict[int, tuple[str, dict[str, int], frozenset[int]]] = {}
 # chain longer is left out of the machine, and its wildcards scan.
 SUFFIX_CHAIN = 8
 
+# The most bytes (UTF-8) of literals in one machine. Its states are its literals' prefixes, each up
+# to 2 KB (a pointer for each class of byte), so this bounds it to what RE2's budget holds: beyond
+# it, RE2 drops its states and builds them again as it goes (130 rules *<1,900 characters>* cost
+# 300 ms per event, against 4 ms for scanning). Literals beyond it scan; the shortest go in first,
+# as a long literal is the one str.find skips along fastest.
+MACHINE_BYTES = 8192
+
 
 def _pattern(literal: str) -> str:
     """The RE2 syntax of ``literal``: every character itself (ASCII punctuation and controls
@@ -146,30 +153,33 @@ def _pattern(literal: str) -> str:
 
 def _machine_literals(texts: list[str]) -> list[str]:
     """The distinct literals of wildcard ``texts`` that go into one machine: shortest first, each
-    unless ``SUFFIX_CHAIN`` literals of the machine would then end at one character. A literal of one
-    character is left out: ``str.find`` finds it at memory speed, while the machine, should it be
-    frequent, would name it at every character of the value. So is a literal the machine cannot
-    read (a lone surrogate is no UTF-8)."""
-    literals = sorted({literal for text in texts for literal in Wildcard(text).literals
-                       if len(literal) > 1 and _encodes(literal)}, key=len)
+    unless ``SUFFIX_CHAIN`` literals of the machine would then end at one character, until they hold
+    ``MACHINE_BYTES``. A literal of one character is left out: ``str.find`` finds it at memory
+    speed, while the machine, should it be frequent, would name it at every character of the value.
+    So is a literal the machine cannot read (a lone surrogate is no UTF-8)."""
+    sizes: dict[str, int] = {}
+    for text in texts:
+        for literal in Wildcard(text).literals:
+            if len(literal) > 1 and literal not in sizes:
+                try:
+                    sizes[literal] = len(literal.encode("utf-8"))
+                except UnicodeEncodeError:
+                    pass
     chain: dict[str, int] = {}  # literal -> the longest chain of machine literals ending it, itself included
     lengths: list[int] = []
-    for literal in literals:
+    room = MACHINE_BYTES
+    for literal in sorted(sizes, key=sizes.__getitem__):
+        size = sizes[literal]
+        if size > room:
+            break
         n = len(literal)
         longest = max((chain.get(literal[n - k:], 0) for k in lengths if k < n), default=0) + 1
         if longest <= SUFFIX_CHAIN:
             chain[literal] = longest
-            if not lengths or lengths[-1] != n:
+            room -= size
+            if n not in lengths:
                 lengths.append(n)
     return list(chain)
-
-
-def _encodes(literal: str) -> bool:
-    try:
-        literal.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 class WildcardSet:
