@@ -608,7 +608,6 @@ def wildcard_complexity(texts: Iterable[str], limit: int) -> int:
         progs.append(toks)
     if not progs:
         return 0
-    alphabet = {t for p in progs for t in p if t is not None} | {"\x00other"}
 
     def closure(states: Iterable[tuple[int, int]]) -> frozenset[tuple[int, int]]:
         out: set[tuple[int, int]] = set()
@@ -634,17 +633,20 @@ def wildcard_complexity(texts: Iterable[str], limit: int) -> int:
     while todo and explored < 5000:
         cur = todo.pop()
         explored += 1
-        for ch in alphabet:
-            nxt: list[tuple[int, int]] = []
-            for p, j in cur:
-                prog = progs[p]
-                if j >= len(prog):
-                    continue
-                t = prog[j]
-                if t is None:
-                    nxt.append((p, j))
-                elif t == ch:
-                    nxt.append((p, j + 1))
+        # A character that no thread of ``cur`` expects leads where any other such one does: to the
+        # threads waiting at a star. So only the characters expected here, and one other, are tried.
+        stay: list[tuple[int, int]] = []
+        advance: dict[str, list[tuple[int, int]]] = {}
+        for p, j in cur:
+            prog = progs[p]
+            if j >= len(prog):
+                continue
+            t = prog[j]
+            if t is None:
+                stay.append((p, j))
+            else:
+                advance.setdefault(t, []).append((p, j + 1))
+        for nxt in [stay + moved for moved in advance.values()] + [stay]:
             if not nxt:
                 continue
             state = closure(nxt)
