@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 import threading
 
 import boto3
@@ -339,3 +340,46 @@ def test_put_events_from_threads_while_rules_change_delivers_exactly(events_mock
     for i in range(10):
         got = sorted(tuple(json.loads(d.payload)["detail"]["n"]) for d in events_mock.deliveries(f"{QUEUE}-s{i}"))
         assert got == sorted((t, n) for t in range(3) for n in range(30) if (t + n) % 10 == i)
+
+
+def test_a_rule_index_shared_between_threads_answers_exactly_while_rules_come_and_go():
+    # match() read the paths of the index's wildcards while another thread filed a new one:
+    # "RuntimeError: dictionary changed size during iteration" (so too for absent paths).
+    index = RuleIndex()
+    for i in range(5):
+        index.add(("stable", i), compile(json.dumps({"p0": [{"wildcard": f"*a{i}a*"}]})))
+    churned = [compile(json.dumps({f"p{j}": [{"wildcard": f"*b{j}b*"}], f"q{j}": [{"exists": False}],
+                                   f"r{j}": [{"prefix": "x" * (j % 7 + 1)}]})) for j in range(60)]
+    value = "a" * 3000 + "a3a"
+    event = {f"p{j}": value for j in range(0, 60, 7)} | {"p0": value}
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def churn() -> None:
+        n = 0
+        while not stop.is_set():
+            index.add(("churned", n % 30), churned[n % 60])
+            index.remove(("churned", (n + 15) % 30))
+            n += 1
+
+    def match() -> None:
+        try:
+            for _ in range(300):
+                assert {key for key in index.match(event) if key[0] == "stable"} == {("stable", 3)}
+        except BaseException as e:  # noqa: BLE001 - handed to the test below
+            failures.append(e)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=churn), threading.Thread(target=match), threading.Thread(target=match)]
+        for t in threads:
+            t.start()
+        for t in threads[1:]:
+            t.join(timeout=60)
+        stop.set()
+        threads[0].join(timeout=60)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not any(t.is_alive() for t in threads)
+    assert failures == []

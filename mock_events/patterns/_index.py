@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import ipaddress
 import struct
+import threading
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -478,10 +479,12 @@ class RuleIndex:
 
     ``add(key, pattern)`` and ``remove(key)`` cost what the pattern's size costs, whatever the
     number of rules; ``match(event)`` returns the keys of the patterns that match ``event`` (a
-    dict: an event as delivered), exactly those ``pattern.matches(event)`` accepts.
+    dict: an event as delivered), exactly those ``pattern.matches(event)`` accepts. Threads may
+    share an index: each call holds the index's lock while it reads or changes it.
     """
 
     def __init__(self) -> None:
+        self._lock = threading.Lock()
         self._patterns: dict[Hashable, Pattern] = {}
         self._paths: dict[str, _Path] = {}
         self._absent: dict[str, set[_Branch]] = {}
@@ -497,11 +500,15 @@ class RuleIndex:
 
     def add(self, key: Hashable, pattern: Pattern) -> None:
         """File ``pattern`` under ``key``, replacing what ``key`` held."""
+        with self._lock:
+            self._add(key, pattern)
+
+    def _add(self, key: Hashable, pattern: Pattern) -> None:
         held = self._patterns.get(key)
         if held is pattern:  # PutRule again with the same pattern text: compiled patterns are shared
             return
         if held is not None:
-            self.remove(key)
+            self._remove(key)
         self._patterns[key] = pattern
         placed: list[tuple[str, _Alternative, _Branch]] = []
         for fields, tests in zip(pattern._fields, pattern._branches):
@@ -547,6 +554,10 @@ class RuleIndex:
 
     def remove(self, key: Hashable) -> None:
         """Forget ``key``'s pattern (nothing when ``key`` holds none)."""
+        with self._lock:
+            self._remove(key)
+
+    def _remove(self, key: Hashable) -> None:
         if self._patterns.pop(key, None) is None:
             return
         for path, alt, branch in self._placed.pop(key, ()):
@@ -569,17 +580,17 @@ class RuleIndex:
             return set()
         flat = flatten(event)
         remembered: dict[int, str] = {}  # by identity: equal values from JSON are distinct objects
-        if self._wildcards:
-            for path, wildcards in self._wildcards.items():
-                for v in flat.get(path, ()):
-                    if (v.__class__ is str and len(v) >= LONG_VALUE and id(v) not in remembered
-                            and wildcards.remember(v)):
-                        remembered[id(v)] = v
-        try:
-            return self._match(flat)
-        finally:
-            for v in remembered.values():
-                forget(v)
+        with self._lock:
+            try:
+                for path, wildcards in self._wildcards.items():
+                    for v in flat.get(path, ()):
+                        if (v.__class__ is str and len(v) >= LONG_VALUE and id(v) not in remembered
+                                and wildcards.remember(v)):
+                            remembered[id(v)] = v
+                return self._match(flat)
+            finally:
+                for v in remembered.values():
+                    forget(v)
 
     def _match(self, flat: dict[str, list[Any]]) -> set[Hashable]:
         candidates: set[_Branch] = set()
