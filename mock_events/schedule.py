@@ -265,7 +265,10 @@ class CronSchedule(Schedule):
     days: DayRule = field(compare=False, repr=False)
 
     def next_fire(self, after: datetime, anchor: datetime) -> datetime | None:
-        start = _as_utc(after).replace(second=0, microsecond=0) + timedelta(minutes=1)
+        try:
+            start = _as_utc(after).replace(second=0, microsecond=0) + timedelta(minutes=1)
+        except OverflowError:  # after the last minute of the year 9999: never, for a clock
+            return None
         # Walk the fields from the year down; once a field passes its value in `start`, the
         # smaller fields are free to take their first allowed values.
         for year in self.years[bisect_left(self.years, start.year):]:

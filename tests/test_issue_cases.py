@@ -438,6 +438,23 @@ def test_i11_clock_near_calendar_ends(events, when):
     assert len(events.list_rules()["Rules"]) == 4
 
 
+@pytest.mark.parametrize("expression", ["cron(* * * * ? *)", "cron(59 23 31 12 ? *)", "rate(1 minute)"])
+@pytest.mark.parametrize("second", [0, 30, 59.999999])
+def test_i11_schedule_put_in_the_last_minute_of_9999_is_stored_and_never_fires(events, expression, second):
+    events_mock = current_mock()
+    events_mock.clock.set(datetime(9999, 12, 31, 23, 59, tzinfo=timezone.utc) + timedelta(seconds=second))
+    events_mock.clock.freeze()
+
+    events.put_rule(Name="s", ScheduleExpression=expression)
+    events.put_targets(Rule="s", Targets=[{"Id": "t", "Arn": QUEUE}])
+    events.disable_rule(Name="s")
+    events.enable_rule(Name="s")
+    events_mock.clock.set(datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc))
+
+    assert events.describe_rule(Name="s")["ScheduleExpression"] == expression
+    assert events_mock.deliveries() == []
+
+
 @pytest.mark.parametrize(
     ("start", "end"),
     [
