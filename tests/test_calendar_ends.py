@@ -10,6 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 import boto3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import error_of
 from mock_events import EventsMock, timestamps
@@ -185,3 +187,49 @@ def test_moments_either_side_of_a_second_are_written_as_their_own_second():
         following = start + timedelta(seconds=1)
         for moment in (start, late, following, late, start, following, following):
             assert timestamps.format_time(moment) == f"{moment.year:04d}" + moment.strftime("-%m-%dT%H:%M:%SZ")
+
+
+def _cron(minute: str, hour: str, days: tuple[str, str], month: str, year: str) -> str:
+    return f"cron({minute} {hour} {days[0]} {month} {days[1]} {year})"
+
+
+_schedules = st.one_of(
+    st.builds(
+        _cron,
+        st.sampled_from(["*", "0", "59", "*/7", "0/30", "50-10"]),
+        st.sampled_from(["*", "0", "23", "22-2", "*/5"]),
+        st.one_of(st.tuples(st.sampled_from(["*", "31", "L", "LW", "31W", "1", "28-3"]), st.just("?")),
+                  st.tuples(st.just("?"), st.sampled_from(["*", "SAT", "1L", "7#5", "FRI-MON"]))),
+        st.sampled_from(["*", "12", "DEC", "NOV-FEB", "1"]),
+        st.sampled_from(["*", "1970", "2199", "1970-2199", "2030"]),
+    ),
+    st.builds(lambda n, unit: f"rate({n} {unit}{'s' if n > 1 else ''})",
+              st.sampled_from([1, 2, 59, 60, 1440, 69890632, 2**31 - 1]), st.sampled_from(["minute", "hour", "day"])),
+)
+_clocks = st.sampled_from([
+    FIRST, FIRST + timedelta(seconds=59), LAST_SECOND - timedelta(minutes=1), LAST_SECOND - timedelta(seconds=30),
+    LAST_SECOND, LAST_SECOND + timedelta(microseconds=999_999),
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(clock=_clocks, expression=_schedules)
+def test_any_schedule_put_with_the_clock_at_an_end_of_the_calendar_is_answered_and_a_refusal_stores_nothing(
+        clock, expression):
+    with EventsMock(fire_warning_threshold=None) as m:
+        m.clock.set(clock)
+        m.clock.freeze()
+        events = boto3.client("events", region_name="us-east-1")
+        try:
+            events.put_rule(Name="s", ScheduleExpression=expression)
+        except events.exceptions.ClientError as e:
+            assert (e.response["Error"]["Code"], e.response["Error"]["Message"]) == (
+                "ValidationException", "Parameter ScheduleExpression is not valid.")
+            assert events.list_rules()["Rules"] == []
+            return
+        events.put_targets(Rule="s", Targets=[{"Id": "q", "Arn": QUEUE}])
+        events.disable_rule(Name="s")
+        events.enable_rule(Name="s")
+        last = LAST_SECOND + timedelta(microseconds=999_999)
+        m.clock.set(clock + timedelta(minutes=2) if clock < last - timedelta(minutes=2) else last)
+        assert events.describe_rule(Name="s")["ScheduleExpression"] == expression
