@@ -383,3 +383,33 @@ def test_a_rule_index_shared_between_threads_answers_exactly_while_rules_come_an
         sys.setswitchinterval(interval)
     assert not any(t.is_alive() for t in threads)
     assert failures == []
+
+
+def test_wildcards_whose_literals_all_occur_learn_where_from_the_machine_not_from_a_whole_scan(monkeypatch):
+    # 300 rules *A*B* against a value holding every B before every A: each wildcard scanned the value
+    # for its A (58 ms per 250 KB event, 270x exact rules). The machine now also says in which
+    # stretch of the value each literal occurs, so a wildcard looks only there.
+    monkeypatch.setattr(Wildcard, "_scan", _scan_refused)
+    draw = random.Random(9)
+    pairs = [("".join(draw.choices("abcdefghij", k=4)), "".join(draw.choices("klmnopqrst", k=4))) for _ in range(50)]
+    index = RuleIndex()
+    for i, (a, b) in enumerate(pairs):
+        index.add(("ab", i), compile(json.dumps({"x": [{"wildcard": f"*{a}*{b}*"}]})))
+        index.add(("not ab", i), compile(json.dumps({"x": [{"anything-but": {"wildcard": f"*{a}*{b}*"}}]})))
+        index.add(("a..b", i), compile(json.dumps({"x": [{"wildcard": f"{a}*{b}*-"}]})))
+    filler = "-" * (3 * _wildcard.CHUNK)
+    value = pairs[3][0] + "".join(b for _, b in pairs) + filler + "".join(a for a, _ in pairs) + filler + pairs[7][1] + "-"
+
+    matched = index.match({"x": value})
+
+    assert matched == {("ab", 3), ("ab", 7), ("a..b", 3)} | {("not ab", i) for i in range(50) if i not in (3, 7)}
+
+
+@pytest.mark.parametrize("near", [-1, 0, 1])
+def test_a_literal_across_two_stretches_of_the_value_is_found(near):
+    index = RuleIndex()
+    index.add("r", compile(json.dumps({"x": [{"wildcard": "*<a>*<b>*"}]})))
+    for at in (_wildcard.CHUNK + near - 2, 2 * _wildcard.CHUNK + near - 1, 3 * _wildcard.CHUNK + near):
+        value = "-" * at + "<a>" + "-" * (_wildcard.CHUNK - 3) + "<b>" + "-" * LONG_VALUE
+        assert index.match({"x": value}) == {"r"}
+        assert index.match({"x": value.replace("<b>", "<c>")}) == set()

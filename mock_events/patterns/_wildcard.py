@@ -6,7 +6,10 @@ of one path of a bus are also compiled together into one machine (an RE2 set sea
 an Aho-Corasick automaton in effect), which says in one pass over a long value which of them occur in
 it: the rule index runs it once per long value of an event, and each wildcard then reads its answer.
 A wildcard one of whose literals does not occur cannot match; ``*literal*`` matches when its literal
-occurs; any other wildcard whose literals all occur scans, as only a scan knows where they occur.
+occurs. Any other wildcard whose literals all occur needs to know where: each literal is looked for
+with ``str.find`` from where the previous one ended, within ``CHUNK`` characters; further on, only in
+the stretches of ``CHUNK`` characters it occurs in, which the machine, run once more over each
+stretch, tells (once per value, when a wildcard first needs it).
 
 The machine looks for literals, not for whole wildcards: a machine for whole wildcards keeps in each of
 its states how far every wildcard has come, so a value that moves many of them along (any varied text)
@@ -16,6 +19,7 @@ milliseconds for scanning). A literal search's states are the literals' prefixes
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 try:
@@ -93,17 +97,18 @@ class Wildcard:
             return True
         if len(value) >= LONG_VALUE:
             known = _known.get(id(value))
-            if known is not None and known[0] is value:
-                ids, found = known[1], known[2]
-                unknown = False  # a literal the machine does not look for (see _machine_literals)
-                for literal in self._middle:
-                    i = ids.get(literal)
-                    if i is None:
-                        unknown = True
-                    elif i not in found:
+            if known is not None and known.value is value:
+                ids, found = known.ids, known.found
+                # The machine's id of each literal; None for one it does not look for (see
+                # _machine_literals).
+                numbers = [ids.get(literal) for literal in self._middle]
+                for i in numbers:
+                    if i is not None and i not in found:
                         return False
-                if self._alone and not unknown:
+                if self._alone and numbers[0] is not None:
                     return True
+                if numbers != [None] * len(numbers):
+                    return self._scan_known(value, numbers, known)
         return self._scan(value)
 
     def _scan(self, value: str) -> bool:
@@ -122,14 +127,77 @@ class Wildcard:
             pos = found + len(segment)
         return True
 
+    def _scan_known(self, value: str, numbers: list[int | None], known: _Answer) -> bool:
+        """``_scan``, where a literal not found within ``CHUNK`` characters is looked for further on
+        only in the stretches the machine says it starts in (for a literal the machine knows: its
+        id in ``numbers``)."""
+        pos = len(self.prefix)
+        end = len(value) - len(self.suffix)
+        for literal, i in zip(self._middle, numbers):
+            size = len(literal)
+            near = pos + CHUNK  # occurrences starting before it are looked for first
+            found = value.find(literal, pos, min(end, near + size - 1))
+            if found < 0 and near <= end - size:
+                where = known.chunks() if i is not None else None
+                if where is None:
+                    found = value.find(literal, near, end)
+                else:
+                    chunks = where.get(i, ())
+                    k = bisect_left(chunks, near // CHUNK)
+                    while found < 0 and k < len(chunks):
+                        start = chunks[k] * CHUNK
+                        # the occurrences that start in this stretch, at ``near`` or after
+                        found = value.find(literal, max(near, start), min(end, start + CHUNK + size - 1))
+                        k += 1
+            if found < 0:
+                return False
+            pos = found + size
+        return True
+
     def __repr__(self) -> str:
         return f"Wildcard({self.text!r})"
 
 
-# Answers of machines run on values still being matched: id(value) -> (value, the machine's ids of
-# literals, the ids of those that occur in it). Each answer holds its value, so an id is never read for
-# another value; what one thread reads another wrote for the same value, which is the same answer.
-_known: dict[int, tuple[str, dict[str, int], frozenset[int]]] = {}
+# The stretches of a value in which the machine says where literals start.
+CHUNK = 4096
+
+
+class _Answer:
+    """What a machine found in one value: ``found``, the ids (in ``ids``, literal -> id) of the
+    literals that occur in it; and, once a wildcard asks, in which stretches of ``CHUNK``
+    characters each starts."""
+
+    __slots__ = ("value", "machine", "ids", "found", "_chunks")
+
+    def __init__(self, value: str, machine: Any, ids: dict[str, int], found: frozenset[int]) -> None:
+        self.value, self.machine, self.ids, self.found = value, machine, ids, found
+        self._chunks: dict[int, list[int]] | None = None
+
+    def chunks(self) -> dict[int, list[int]] | None:
+        """Literal id -> the numbers of the stretches (in order) each of its occurrences starts in,
+        and perhaps some more; None if the machine gave up on a stretch."""
+        if self._chunks is None:
+            value = self.value
+            # Each stretch is read on to the end of the longest literal that starts in it.
+            reach = CHUNK + max(map(len, self.ids), default=1) - 1
+            chunks: dict[int, list[int]] = {}
+            for n, start in enumerate(range(0, len(value), CHUNK)):
+                matched = self.machine.Match(value[start:start + reach])
+                if not matched or 0 not in matched:
+                    return None
+                for i in matched:
+                    if i in chunks:
+                        chunks[i].append(n)
+                    else:
+                        chunks[i] = [n]
+            self._chunks = chunks
+        return self._chunks
+
+
+# Answers of machines run on values still being matched, by id(value). Each answer holds its value,
+# so an id is never read for another value; what one thread reads another wrote for the same value,
+# which is the same answer.
+_known: dict[int, _Answer] = {}
 
 # The most literals of one machine that may end at one character of a value. The machine names every
 # literal ending at each character it reads, so literals that end one another ("b", "ab", "aab", ...)
@@ -251,7 +319,7 @@ class WildcardSet:
             return False
         if not matched or 0 not in matched:
             return False
-        _known[id(value)] = (value, ids, frozenset(matched))
+        _known[id(value)] = _Answer(value, machine, ids, frozenset(matched))
         return True
 
 
