@@ -413,3 +413,34 @@ def test_a_literal_across_two_stretches_of_the_value_is_found(near):
         value = "-" * at + "<a>" + "-" * (_wildcard.CHUNK - 3) + "<b>" + "-" * LONG_VALUE
         assert index.match({"x": value}) == {"r"}
         assert index.match({"x": value.replace("<b>", "<c>")}) == set()
+
+
+def test_when_the_machine_gives_up_on_a_stretch_each_wildcard_scans_and_the_stretches_are_read_once(monkeypatch):
+    passes: list[int] = []
+
+    class _GivesUpOnStretches:
+        def __init__(self, real):
+            self._real = real
+
+        def Match(self, value):  # noqa: N802 - RE2's name
+            passes.append(len(value))
+            return self._real.Match(value) if len(passes) == 1 else []
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+    build = WildcardSet._build
+
+    def giving_up(self):
+        build(self)
+        machine, ids = self._compiled
+        self._compiled = (_GivesUpOnStretches(machine), ids)
+
+    monkeypatch.setattr(WildcardSet, "_build", giving_up)
+    index = RuleIndex()
+    for i in range(20):
+        index.add(i, compile(json.dumps({"x": [{"wildcard": f"*<{i}>*[{i}]*"}]})))
+    value = "".join(f"[{i}]" for i in range(20)) + "-" * (2 * _wildcard.CHUNK) + "<3>[3]"
+
+    assert index.match({"x": value}) == {3}
+    assert len(passes) == 2  # the whole value, then the first stretch, once

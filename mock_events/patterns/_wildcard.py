@@ -167,16 +167,18 @@ class _Answer:
     literals that occur in it; and, once a wildcard asks, in which stretches of ``CHUNK``
     characters each starts."""
 
-    __slots__ = ("value", "machine", "ids", "found", "_chunks")
+    __slots__ = ("value", "machine", "ids", "found", "_chunks", "_read")
 
     def __init__(self, value: str, machine: Any, ids: dict[str, int], found: frozenset[int]) -> None:
         self.value, self.machine, self.ids, self.found = value, machine, ids, found
         self._chunks: dict[int, list[int]] | None = None
+        self._read = False  # whether the stretches were read (then _chunks is None if that failed)
 
     def chunks(self) -> dict[int, list[int]] | None:
         """Literal id -> the numbers of the stretches (in order) each of its occurrences starts in,
         and perhaps some more; None if the machine gave up on a stretch."""
-        if self._chunks is None:
+        if not self._read:
+            self._read = True
             value = self.value
             # Each stretch is read on to the end of the longest literal that starts in it.
             reach = CHUNK + max(map(len, self.ids), default=1) - 1
