@@ -424,7 +424,7 @@ def test_when_the_machine_gives_up_on_a_stretch_each_wildcard_scans_and_the_stre
 
         def Match(self, value):  # noqa: N802 - RE2's name
             passes.append(len(value))
-            return self._real.Match(value) if len(passes) == 1 else []
+            return self._real.Match(value) if len(passes) <= 2 else []  # the first stretch, the whole value
 
         def __getattr__(self, name):
             return getattr(self._real, name)
@@ -443,4 +443,46 @@ def test_when_the_machine_gives_up_on_a_stretch_each_wildcard_scans_and_the_stre
     value = "".join(f"[{i}]" for i in range(20)) + "-" * (2 * _wildcard.CHUNK) + "<3>[3]"
 
     assert index.match({"x": value}) == {3}
-    assert len(passes) == 2  # the whole value, then the first stretch, once
+    assert len(passes) == 3  # the first stretch and the whole value, then the first stretch again, once
+
+
+def test_a_first_stretch_holding_every_literal_answers_for_the_whole_value(monkeypatch):
+    # Literals that occur everywhere made the machine name one at almost every character of the
+    # value (300 rules *xy*zw* over eight letters: 14x exact rules, issue 11's target is 5x).
+    passes: list[int] = []
+    build = WildcardSet._build
+
+    def recording(self):
+        build(self)
+        machine, ids = self._compiled
+        self._compiled = (type("Recorded", (), {"Match": lambda _, v: passes.append(len(v)) or machine.Match(v)})(), ids)
+
+    monkeypatch.setattr(WildcardSet, "_build", recording)
+    index = RuleIndex()
+    letters = "abcdefgh"
+    texts = [f"*{a}{b}*{b}{a}*" for a in letters for b in letters if a != b]
+    for text in texts:
+        index.add(text, compile(json.dumps({"x": [{"wildcard": text}]})))
+    value = "".join(random.Random(3).choices(letters, k=20 * _wildcard.CHUNK))
+    event = {"x": value}
+
+    assert index.match(event) == {text for text in texts if compile(json.dumps({"x": [{"wildcard": text}]})).matches(event)}
+    assert passes == [_wildcard.CHUNK]
+
+
+def test_each_wildcard_reads_the_machine_s_answer_once_per_value(monkeypatch):
+    reads: list[str] = []
+    read = Wildcard._read
+
+    def counted(self, value, known):
+        reads.append(self.text)
+        return read(self, value, known)
+
+    monkeypatch.setattr(Wildcard, "_read", counted)
+    index = RuleIndex()
+    for i in range(10):
+        index.add(i, compile(json.dumps({"x": [{"wildcard": f"*<{i}>*"}], "y": [{"wildcard": f"*<{i}>*"}]})))
+    value = "-" * LONG_VALUE + "".join(f"<{i}>" for i in range(10))
+
+    assert index.match({"x": value, "y": value}) == set(range(10))
+    assert sorted(reads) == sorted(f"*<{i}>*" for i in range(10))

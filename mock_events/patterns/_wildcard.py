@@ -98,17 +98,25 @@ class Wildcard:
         if len(value) >= LONG_VALUE:
             known = _known.get(id(value))
             if known is not None and known.value is value:
-                ids, found = known.ids, known.found
-                # The machine's id of each literal; None for one it does not look for (see
-                # _machine_literals).
-                numbers = [ids.get(literal) for literal in self._middle]
-                for i in numbers:
-                    if i is not None and i not in found:
-                        return False
-                if self._alone and numbers[0] is not None:
-                    return True
-                if numbers != [None] * len(numbers):
-                    return self._scan_known(value, numbers, known)
+                answers = known.answers
+                answer = answers.get(self.text)
+                if answer is None:
+                    answers[self.text] = answer = self._read(value, known)
+                return answer
+        return self._scan(value)
+
+    def _read(self, value: str, known: _Answer) -> bool:
+        """Whether ``value`` matches, from what the machine found in it."""
+        ids, found = known.ids, known.found
+        # The machine's id of each literal; None for one it does not look for (see _machine_literals).
+        numbers = [ids.get(literal) for literal in self._middle]
+        for i in numbers:
+            if i is not None and i not in found:
+                return False
+        if self._alone and numbers[0] is not None:
+            return True
+        if numbers != [None] * len(numbers):
+            return self._scan_known(value, numbers, known)
         return self._scan(value)
 
     def _scan(self, value: str) -> bool:
@@ -164,21 +172,23 @@ CHUNK = 4096
 
 class _Answer:
     """What a machine found in one value: ``found``, the ids (in ``ids``, literal -> id) of the
-    literals that occur in it; and, once a wildcard asks, in which stretches of ``CHUNK``
-    characters each starts."""
+    literals that occur in it; once a wildcard asks, in which stretches of ``CHUNK`` characters
+    each starts; and each wildcard's answer, once given (a rule's wildcard is asked when the rule
+    index looks for candidates and again when it checks them)."""
 
-    __slots__ = ("value", "machine", "ids", "found", "_chunks", "_read")
+    __slots__ = ("value", "machine", "ids", "found", "answers", "_chunks", "_stretches_read")
 
     def __init__(self, value: str, machine: Any, ids: dict[str, int], found: frozenset[int]) -> None:
         self.value, self.machine, self.ids, self.found = value, machine, ids, found
+        self.answers: dict[str, bool] = {}  # wildcard text -> whether the value matches it
         self._chunks: dict[int, list[int]] | None = None
-        self._read = False  # whether the stretches were read (then _chunks is None if that failed)
+        self._stretches_read = False  # whether the stretches were read (then _chunks is None if that failed)
 
     def chunks(self) -> dict[int, list[int]] | None:
         """Literal id -> the numbers of the stretches (in order) each of its occurrences starts in,
         and perhaps some more; None if the machine gave up on a stretch."""
-        if not self._read:
-            self._read = True
+        if not self._stretches_read:
+            self._stretches_read = True
             value = self.value
             # Each stretch is read on to the end of the longest literal that starts in it.
             reach = CHUNK + max(map(len, self.ids), default=1) - 1
@@ -316,7 +326,11 @@ class WildcardSet:
             return False
         machine, ids = compiled
         try:
-            matched = machine.Match(value)
+            # The first stretch first: when every literal is in it (frequent literals, which the
+            # machine would name at almost every character), it answers for the whole value.
+            matched = machine.Match(value[:CHUNK])
+            if not matched or len(matched) <= len(ids):
+                matched = machine.Match(value)
         except UnicodeEncodeError:  # a lone surrogate: never in an event, but scanning still answers
             return False
         if not matched or 0 not in matched:
