@@ -4,7 +4,9 @@ in the value's length: EventBridge's matcher never backtracks, so neither may ou
 One wildcard alone scans a value with ``str.find``. The literals between the stars of the wildcards
 of one path of a bus are also compiled together into one machine (an RE2 set searching for all of them,
 an Aho-Corasick automaton in effect), which says in one pass over a long value which of them occur in
-it: the rule index runs it once per long value of an event, and each wildcard then reads its answer.
+it: the rule index runs it once per long value of an event (over its first ``CHUNK`` characters first:
+when every literal is there, that answers for the whole value), and each wildcard then reads its
+answer, worked out once per value.
 A wildcard one of whose literals does not occur cannot match; ``*literal*`` matches when its literal
 occurs. Any other wildcard whose literals all occur needs to know where: each literal is looked for
 with ``str.find`` from where the previous one ended, within ``CHUNK`` characters; further on, only in
