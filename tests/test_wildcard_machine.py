@@ -205,8 +205,28 @@ def test_the_machine_holds_a_bounded_size_of_literals_and_the_rest_scan(monkeypa
     value = "".join(literal[:-1] + "-" for literal in literals) + literals[77] + literals[3]
 
     assert index.match({"x": value}) == {3, 77}
-    assert sum(map(len, _RecordedSet.added)) - len(r"\A") <= _wildcard.MACHINE_BYTES
+    held = [pattern.encode() for pattern in _RecordedSet.added if pattern != r"\A"]
+    assert _wildcard.state_memory(sum(map(len, held)), len(set().union(*held))) <= _wildcard.MACHINE_MEMORY
     assert {pattern[-3:] for pattern in _RecordedSet.added} >= {literal[-3:] for literal in literals[:10]}
+
+
+def test_thousands_of_short_literals_all_go_into_the_machine(monkeypatch):
+    # Holding 8 KB of literals, the machine left 1,400 of 3,000 rules *<5 letters>* to scan a
+    # 250 KB value alone (200 ms per event); it now holds as many as its states' memory allows.
+    monkeypatch.setattr(_RecordedSet, "added", [])
+    real = _wildcard.re2.Set
+    monkeypatch.setattr(_wildcard.re2, "Set", type("Set", (), {
+        "SearchSet": staticmethod(lambda options: _RecordedSet(real.SearchSet(options)))}))
+    monkeypatch.setattr(Wildcard, "_scan", _scan_refused)
+    draw = random.Random(4)
+    literals = {"".join(draw.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=5)) for _ in range(2000)}
+    index = RuleIndex()
+    for literal in literals:
+        index.add(literal, compile(json.dumps({"x": [{"wildcard": f"*{literal}*"}]})))
+    value = "".join(draw.choices("abcdefghijklmnopqrstuvwxyz0123456789", k=5 * LONG_VALUE))
+
+    assert index.match({"x": value}) == {literal for literal in literals if literal in value}
+    assert set(_RecordedSet.added) == literals | {r"\A"}
 
 
 def test_a_wildcard_holding_a_lone_surrogate_compiles_and_matches_exactly():

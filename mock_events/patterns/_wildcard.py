@@ -219,12 +219,19 @@ _known: dict[int, _Answer] = {}
 # chain longer is left out of the machine, and its wildcards scan.
 SUFFIX_CHAIN = 8
 
-# The most bytes (UTF-8) of literals in one machine. Its states are its literals' prefixes, each up
-# to 2 KB (a pointer for each class of byte), so this bounds it to what RE2's budget holds: beyond
-# it, RE2 drops its states and builds them again as it goes (130 rules *<1,900 characters>* cost
-# 300 ms per event, against 4 ms for scanning). Literals beyond it scan; the shortest go in first,
-# as a long literal is the one str.find skips along fastest.
-MACHINE_BYTES = 8192
+# The most memory (bytes) a machine's states may take. Its states are its literals' prefixes (one per
+# byte of UTF-8 at most), each a pointer for each class of byte RE2 tells apart plus some: so this
+# bounds the literals a machine holds to what RE2's budget keeps (beyond it, RE2 drops its states and
+# builds them again as it goes: 130 rules *<1,900 characters>* cost 300 ms per event, against 4 ms
+# for scanning). Literals beyond it scan; the shortest go in first, as a long literal is the one
+# str.find skips along fastest.
+MACHINE_MEMORY = 8 << 20
+
+
+def state_memory(literal_bytes: int, distinct_bytes: int) -> int:
+    """At most the memory of the states of a machine of literals of ``literal_bytes`` bytes in all,
+    made of ``distinct_bytes`` different bytes (which make at most twice as many classes, and one)."""
+    return (literal_bytes + 1) * ((2 * distinct_bytes + 3) * 8 + 96)
 
 
 def _pattern(literal: str) -> str:
@@ -235,30 +242,31 @@ def _pattern(literal: str) -> str:
 
 def _machine_literals(texts: list[str]) -> list[str]:
     """The distinct literals of wildcard ``texts`` that go into one machine: shortest first, each
-    unless ``SUFFIX_CHAIN`` literals of the machine would then end at one character, until they hold
-    ``MACHINE_BYTES``. A literal of one character is left out: ``str.find`` finds it at memory
+    unless ``SUFFIX_CHAIN`` literals of the machine would then end at one character, until their
+    states may take ``MACHINE_MEMORY``. A literal of one character is left out: ``str.find`` finds it at memory
     speed, while the machine, should it be frequent, would name it at every character of the value.
     So is a literal the machine cannot read (a lone surrogate is no UTF-8)."""
-    sizes: dict[str, int] = {}
+    encoded: dict[str, bytes] = {}
     for text in texts:
         for literal in Wildcard(text).literals:
-            if len(literal) > 1 and literal not in sizes:
+            if len(literal) > 1 and literal not in encoded:
                 try:
-                    sizes[literal] = len(literal.encode("utf-8"))
+                    encoded[literal] = literal.encode("utf-8")
                 except UnicodeEncodeError:
                     pass
     chain: dict[str, int] = {}  # literal -> the longest chain of machine literals ending it, itself included
     lengths: list[int] = []
-    room = MACHINE_BYTES
-    for literal in sorted(sizes, key=sizes.__getitem__):
-        size = sizes[literal]
-        if size > room:
+    total, distinct = 0, set()
+    for literal in sorted(encoded, key=lambda literal: len(encoded[literal])):
+        raw = encoded[literal]
+        if state_memory(total + len(raw), len(distinct.union(raw))) > MACHINE_MEMORY:
             break
         n = len(literal)
         longest = max((chain.get(literal[n - k:], 0) for k in lengths if k < n), default=0) + 1
         if longest <= SUFFIX_CHAIN:
             chain[literal] = longest
-            room -= size
+            total += len(raw)
+            distinct.update(raw)
             if n not in lengths:
                 lengths.append(n)
     return list(chain)
