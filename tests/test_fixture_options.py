@@ -42,32 +42,24 @@ class TestAClassMarker:
         assert events_mock.region == "sa-east-1"
 
 
-def test_an_option_the_mock_does_not_take_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile("""
+@pytest.mark.parametrize(("options", "message"), [
+    ('regoin="eu-west-1"', "*mock_events marker*unexpected keyword argument 'regoin'*"),
+    ('replay_mode="fast"', "*mock_events marker: replay_mode must be 'immediate' or 'clock'*"),
+    ('"eu-west-1"', "*mock_events marker takes keyword arguments only*"),
+], ids=["not taken", "refused", "positional"])
+def test_an_option_the_mock_does_not_take_or_refuses_is_a_usage_error(
+        pytester: pytest.Pytester, options: str, message: str) -> None:
+    pytester.makepyfile(f"""
         import pytest
 
-        @pytest.mark.mock_events(regoin="eu-west-1")
-        def test_typo(events_mock):
+        @pytest.mark.mock_events({options})
+        def test_with_options(events_mock):
             pass
     """)
     result = pytester.runpytest("-p", "no:randomly")
 
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*mock_events marker*unexpected keyword argument 'regoin'*"])
-
-
-def test_an_option_the_mock_refuses_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile("""
-        import pytest
-
-        @pytest.mark.mock_events(replay_mode="fast")
-        def test_bad_mode(events_mock):
-            pass
-    """)
-    result = pytester.runpytest("-p", "no:randomly")
-
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*mock_events marker: replay_mode must be 'immediate' or 'clock'*"])
+    result.stdout.fnmatch_lines([message])
 
 
 def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
