@@ -32,7 +32,13 @@ _creating: contextvars.ContextVar[Any] = contextvars.ContextVar("mock_events_aio
 """The ``AioSession`` creating an ``events`` client in this task, if any."""
 
 _make_api_call: Callable[..., Any] | None = None
-_region_of: Callable[[], str | None] = lambda: None  # replaced by install()
+
+
+def _no_region() -> str | None:
+    return None
+
+
+_region_of: Callable[[], str | None] = _no_region  # replaced by install()
 _installed = False
 
 

@@ -21,10 +21,10 @@ from mock_events import current_mock, mock_events
 
 aiobotocore_session = pytest.importorskip("aiobotocore.session")
 aioboto3 = pytest.importorskip("aioboto3")
-import aiobotocore.client
-from aiobotocore.config import AioConfig
-from aiobotocore.session import AioSession
-from aiobotocore.utils import AioIMDSRegionProvider
+import aiobotocore.client  # noqa: E402 - after the importorskip above
+from aiobotocore.config import AioConfig  # noqa: E402 - after the importorskip above
+from aiobotocore.session import AioSession  # noqa: E402 - after the importorskip above
+from aiobotocore.utils import AioIMDSRegionProvider  # noqa: E402 - after the importorskip above
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders"
 ENTRY = {"Source": "shop", "DetailType": "OrderPlaced", "Detail": '{"id": 7}'}

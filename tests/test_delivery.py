@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import boto3
-import pytest
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:q"
 OTHER = "arn:aws:sqs:us-east-1:123456789012:other"

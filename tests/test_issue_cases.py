@@ -496,7 +496,10 @@ def test_i11_deep_detail_one_limit_everywhere(events_mock, events, depth):
     events.start_replay(ReplayName="rp", EventSourceArn=arc, EventStartTime=datetime(2000, 1, 1),
                         EventEndTime=events_mock.clock.now(), Destination={"Arn": bus_arn})
     assert events.describe_replay(ReplayName="rp")["State"] == "COMPLETED"
-    test = lambda: events.test_event_pattern(EventPattern='{"source": ["s"]}', Event=_event_text(_nested(depth)))
+
+    def test() -> dict:
+        return events.test_event_pattern(EventPattern='{"source": ["s"]}', Event=_event_text(_nested(depth)))
+
     if out["FailedEntryCount"] == 0:
         assert len(events_mock.deliveries()) == 6
         assert test()["Result"]

@@ -24,7 +24,7 @@ OAUTH = {
 }
 ENDPOINT_BUSES = [
     {"EventBusArn": f"arn:aws:events:{REGION}:123456789012:event-bus/default"},
-    {"EventBusArn": f"arn:aws:events:us-west-2:123456789012:event-bus/default"},
+    {"EventBusArn": "arn:aws:events:us-west-2:123456789012:event-bus/default"},
 ]
 ROUTING = {
     "FailoverConfig": {

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import string
-from datetime import datetime
 from typing import Any
 
 from .. import arns, pagination
