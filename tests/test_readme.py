@@ -45,3 +45,20 @@ def test_the_oldest_tox_env_pins_the_floors_pyproject_declares():
     assert floors == pins == {"botocore": "1.39.5", "boto3": "1.39.5"}
     assert "constraints-oldest.txt" in (ROOT / "tox.ini").read_text()
     assert "botocore and boto3 1.39.5 and later" in (ROOT / "README.md").read_text()
+
+
+def test_the_readme_names_every_example_and_benchmark_script() -> None:
+    readme = (ROOT / "README.md").read_text()
+    scripts = [f"examples/{p.name}" for p in (ROOT / "examples").glob("*.py")]
+    scripts += [p.name for p in (ROOT / "benchmarks").glob("bench_*.py")]
+    assert [script for script in scripts if f"`{script}`" not in readme] == []
+
+
+def test_the_readme_lists_the_runtime_dependencies_pyproject_declares() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    block = re.search(r"^dependencies = \[(.*?)^\]", pyproject, re.MULTILINE | re.DOTALL)
+    assert block is not None
+    declared = re.findall(r'"([A-Za-z0-9_.-]+)[<>=!~ ]', block.group(1))
+    listed = re.search(r"\(pip\s+brings\s+([^)]*)\)", (ROOT / "README.md").read_text())
+    assert listed is not None
+    assert re.split(r",\s*|\s+and\s+", " ".join(listed.group(1).split())) == declared
