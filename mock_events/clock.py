@@ -60,7 +60,7 @@ def _running(offset: timedelta) -> datetime:
     """Real time moved by ``offset``, held at the ends of the calendar (a clock set to its last
     second stays there instead of failing a second later)."""
     try:
-        return _real_now() + offset
+        return datetime.now(timezone.utc) + offset if offset else datetime.now(timezone.utc)
     except OverflowError:
         return timestamps.LATEST if offset > timedelta(0) else timestamps.EARLIEST
 
@@ -185,8 +185,13 @@ class Clock:
 
     def now(self) -> datetime:
         """The current mock time, tz-aware UTC."""
-        with self._lock:
-            return self._now()
+        with self._lock:  # _now(), with the real time read outside the lock
+            if self._pinned is not None:
+                return self._pinned
+            if self._frozen_at is not None:
+                return self._frozen_at
+            offset = self._offset
+        return _running(offset)
 
     def _now(self) -> datetime:
         if self._pinned is not None:

@@ -20,4 +20,4 @@ def dispatch(ctx: Context, operation_name: str, params: dict[str, Any]) -> dict[
             "NotImplementedException",
             f"mock-events does not simulate the operation {operation_name} yet.",
         )
-    return ctx.backend.run(lambda: handler(ctx, params))
+    return ctx.backend.run(handler, ctx, params)

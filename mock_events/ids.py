@@ -8,6 +8,11 @@ import os
 import random
 
 
+# The version (4) and variant (RFC 4122) bits of a UUID, set over 128 random bits.
+_UUID4_KEPT = ~((0xF000 << 64) | (0xC << 60))
+_UUID4_SET = (0x4000 << 64) | (0x8 << 60)
+
+
 class Ids:
     """Event and request ids, ARN suffixes and tokens of one backend, and its serial numbers.
 
@@ -21,8 +26,7 @@ class Ids:
 
     def uuid(self) -> str:
         """A version-4 UUID string (``xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx``); not for secrets."""
-        bits = self._random.getrandbits(128) & ~(0xF000 << 64) | (0x4000 << 64)
-        h = "%032x" % (bits & ~(0xC << 60) | (0x8 << 60))
+        h = (self._random.getrandbits(128) & _UUID4_KEPT | _UUID4_SET).to_bytes(16, "big").hex()
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def characters(self, alphabet: str, count: int) -> str:

@@ -30,7 +30,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.awsrequest import HeadersDict
 
 from . import aio, clients, jsontext, parsing
-from .model import SERVICE_NAME, OutputShapeError, check_output, validate
+from .model import SERVICE_NAME, OutputShapeError, check_output, input_validator, validate
 from .errors import ServiceError, is_test_failure
 from .dispatch import dispatch
 from .service import Context
@@ -105,14 +105,68 @@ def _uninstall() -> None:
     for emitter in list(_emitters):
         emitter.unregister(_EVENT, unique_id=_UNIQUE_ID)
     _emitters.clear()
+    _clients.clear()
 
 
 def _make_api_call(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    emitter = instance.meta.events
-    if emitter not in _emitters and instance.meta.service_model.service_name == SERVICE_NAME:
+    seen = _clients.get(id(instance))
+    if seen is None or seen[0]() is not instance:
+        _note_client(instance)
+    return wrapped(*args, **kwargs)
+
+
+def _note_client(client: Any) -> None:
+    """Give an ``events`` client our handler; remember every client seen (a dict look-up by
+    identity per call costs less than a weak set's)."""
+    emitter = client.meta.events
+    is_events = client.meta.service_model.service_name == SERVICE_NAME
+    if is_events and emitter not in _emitters:
         emitter.register(_EVENT, _answer, unique_id=_UNIQUE_ID)
         _emitters.add(emitter)
-    return wrapped(*args, **kwargs)
+    _remember(_clients, client, is_events)
+
+
+_clients: dict[int, tuple[weakref.ref[Any], bool]] = {}
+"""Clients seen by ``_make_api_call`` since the mock was installed, by ``id``: a weak reference
+(the id of a client that is gone may be another's) and whether it is an ``events`` client."""
+
+
+def _remember(table: dict[int, tuple[weakref.ref[Any], Any]], key: Any, value: Any) -> None:
+    """``table[id(key)] = (weak reference to key, value)``, the entry gone when ``key`` is."""
+    ident = id(key)
+
+    def forget(ref: weakref.ref[Any]) -> None:
+        entry = table.get(ident)
+        if entry is not None and entry[0] is ref:
+            del table[ident]
+
+    table[ident] = (weakref.ref(key, forget), value)
+
+
+class _Operation:
+    """What answering one operation of a client's model needs, looked up once per model."""
+
+    __slots__ = ("answer", "check", "name")
+
+    def __init__(self, model: Any) -> None:
+        self.name: str = model.name
+        validator = input_validator(self.name)
+        self.check = None if validator is None else validator.ok
+        """The fast check of the input (None: no input shape)."""
+        self.answer = parsing.parser(model)
+        """The parsed dict botocore would give for a success document and a request id."""
+
+
+_operations: dict[int, tuple[weakref.ref[Any], _Operation]] = {}
+
+
+def _operation(model: Any) -> _Operation:
+    entry = _operations.get(id(model))
+    if entry is not None and entry[0]() is model:
+        return entry[1]
+    operation = _Operation(model)
+    _remember(_operations, model, operation)
+    return operation
 
 
 def _account_of(request_signer: Any, mock: EventsMock) -> str:
@@ -125,34 +179,40 @@ def _account_of(request_signer: Any, mock: EventsMock) -> str:
 def _answer(
     model: Any, params: dict[str, Any], request_signer: Any, context: dict[str, Any], **_: Any
 ) -> Any:
-    mock = active_mock()
-    if mock is None:
+    if not _active:
         return None
-    operation = model.name
+    mock = _active[-1]
+    backend = mock.backend
     region = context.get("client_region") or mock.region
     account = _account_of(request_signer, mock)
-    request_id = mock.backend.ids.uuid()
+    request_id = backend.ids.uuid()
     try:
+        operation = _operation(model)
         request = _request_body(params.get("body"))
-        validate(operation, request)
-        mock.backend.clock.run_due()
-        result = dispatch(Context(mock.backend, account, region), operation, request)
+        check = operation.check
+        if check is not None and not check(request):
+            validate(operation.name, request)  # raises AWS's ValidationException
+        backend.clock.run_due()
+        result = dispatch(Context(backend, account, region), operation.name, request)
         if mock.check_responses:
-            check_output(operation, result)
-        return _response(model, 200, result, request_id, check=mock.check_responses)
+            check_output(operation.name, result)
+            difference = parsing.same_as_botocore(model, result, parsing.response_headers(request_id))
+            if difference:
+                raise OutputShapeError(f"the answer parsed unlike botocore's parser would: {difference}")
+        parsed = operation.answer(result, request_id)
+        return _Response(200, parsed["ResponseMetadata"]["HTTPHeaders"], result), parsed
     except ServiceError as error:
-        return _response(
-            model, error.status, {"__type": error.code, "message": error.message}, request_id
-        )
+        return _error(model, error.status, error.code, error.message, request_id)
     except Exception as error:
         if is_test_failure(error):  # an assertion of the test's callback: the test fails
             raise
         # A bug of ours must still reach the caller as an AWS-shaped error.
-        _log.exception("mock-events failed to answer %s", operation)
+        _log.exception("mock-events failed to answer %s", model.name)
         message = "mock-events internal error:\n" + traceback.format_exc()
-        return _response(
-            model, 500, {"__type": "InternalException", "message": message}, request_id
-        )
+        return _error(model, 500, "InternalException", message, request_id)
+
+
+_read_request = jsontext.reader(max_depth=None)
 
 
 def _request_body(body: Any) -> dict[str, Any]:
@@ -161,7 +221,7 @@ def _request_body(body: Any) -> dict[str, Any]:
     try:
         text = body.decode("utf-8") if isinstance(body, bytes) else body
         # Strict JSON: botocore writes NaN and Infinity for float("nan") and float("inf").
-        request = jsontext.loads(text, max_depth=None)
+        request = _read_request(text)
     except (ValueError, RecursionError) as error:
         raise ServiceError("SerializationException", str(error)) from None
     if not isinstance(request, dict):
@@ -230,20 +290,11 @@ class _Response(AWSResponse):
 _URL = "https://events.amazonaws.com/"
 
 
-def _response(
-    operation_model: Any, status: int, document: dict[str, Any], request_id: str, check: bool = False
+def _error(
+    operation_model: Any, status: int, code: str, message: str, request_id: str
 ) -> tuple[AWSResponse, dict[str, Any]]:
-    headers = {
-        "x-amzn-requestid": request_id,
-        "content-type": "application/x-amz-json-1.1",
-    }
-    if status < 300:
-        if check:
-            difference = parsing.same_as_botocore(operation_model, document, headers)
-            if difference:
-                raise OutputShapeError(f"the answer parsed unlike botocore's parser would: {difference}")
-        parsed = parsing.parse(operation_model, document, headers)
-    else:
-        # Errors take botocore's full path from bytes (it inspects their raw body); rare, so no cost.
-        parsed = parsing.botocore_parse(operation_model, status, headers, _encode(document).encode())
+    # Errors take botocore's full path from bytes (it inspects their raw body); rare, so no cost.
+    document = {"__type": code, "message": message}
+    headers = parsing.response_headers(request_id)
+    parsed = parsing.botocore_parse(operation_model, status, headers, _encode(document).encode())
     return _Response(status, headers, document), parsed

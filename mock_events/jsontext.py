@@ -19,7 +19,7 @@ import re
 from itertools import accumulate
 from typing import Any, Callable
 
-__all__ = ["MAX_DEPTH", "JSONTextError", "copy", "depth", "dumps", "loads", "readable"]
+__all__ = ["MAX_DEPTH", "JSONTextError", "copy", "depth", "dumps", "loads", "readable", "reader"]
 
 MAX_DEPTH = 1000
 """How deep PutEvents nests JSON ("PutEvents will only process nested JSON up to 1000 levels deep")."""
@@ -84,37 +84,44 @@ def loads(text: str, *, max_depth: int | None = MAX_DEPTH, int_range: tuple[int,
     ``max_depth``: the deepest nesting accepted (None: any). ``int_range``: the integers
     accepted (None: any).
     """
+    return _read(text, max_depth, _decoder(int_range))
+
+
+def reader(*, max_depth: int | None = MAX_DEPTH, int_range: tuple[int, int] | None = None) -> Callable[[str], Any]:
+    """``loads`` with these options, for a caller that reads many texts alike."""
+    return functools.partial(_read, max_depth=max_depth, decoder=_decoder(int_range))
+
+
+def _read(text: str, max_depth: int | None, decoder: json.JSONDecoder) -> Any:
     if not isinstance(text, str):
         raise JSONTextError("not a text")
     # Fewer brackets than _C_DEPTH cannot nest deeper: the usual text is not scanned.
     nesting = depth(text) if len(text) > _C_DEPTH and text.count("[") + text.count("{") > _C_DEPTH else 0
     if max_depth is not None and nesting > max_depth:
         raise JSONTextError(f"nested deeper than {max_depth} levels")
-    deep = nesting > _C_DEPTH
-    decoder = _decoder(int_range)
     try:
         try:
-            value = _decode_iteratively(text, decoder) if deep else _decode(text, decoder)
+            if nesting > _C_DEPTH:
+                value = _decode_iteratively(text, decoder)
+            else:
+                # decoder.decode(text) without its Python layers where nothing surrounds the value
+                try:
+                    value, end = decoder.scan_once(text, 0)
+                except StopIteration:
+                    end = -1
+                if end != len(text):
+                    # Whitespace around the value, text after it, no value: the decoder's own
+                    # answer and message (an error inside the value was already decode()'s).
+                    value = decoder.decode(text)
         except RecursionError:  # shallow text, but the caller's stack was already deep
             value = _decode_iteratively(text, decoder)
     except JSONTextError:
         raise
     except ValueError as error:
         raise JSONTextError(str(error)) from None
-    if _SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(value):
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text) and _holds_lone_surrogate(value):
         raise JSONTextError("a string holds a lone surrogate")
     return value
-
-
-def _decode(text: str, decoder: json.JSONDecoder) -> Any:
-    """``decoder.decode(text)``; text without surrounding whitespace skips its Python layers."""
-    try:
-        value, end = decoder.scan_once(text, 0)
-    except StopIteration:
-        end = -1
-    # Anything else (whitespace around the value, text after it, no value) gets the decoder's own
-    # answer and message; an error inside the value was already the one decode() raises.
-    return value if end == len(text) else decoder.decode(text)
 
 
 def dumps(value: Any) -> str:

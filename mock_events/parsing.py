@@ -22,7 +22,7 @@ from typing import Any
 from botocore.model import OperationModel, Shape
 from botocore.parsers import DEFAULT_TIMESTAMP_PARSER, JSONParser
 
-__all__ = ["parse", "same_as_botocore"]
+__all__ = ["parse", "parser", "response_headers", "same_as_botocore"]
 
 Convert = Callable[[Any], Any]
 
@@ -168,6 +168,40 @@ def parse(operation_model: OperationModel, document: dict[str, Any], headers: di
         "RetryAttempts": 0,
     }
     return parsed
+
+
+_CONTENT_TYPE = "application/x-amz-json-1.1"
+
+
+def response_headers(request_id: str) -> dict[str, str]:
+    """The headers of the mock's answers (lower-case names, as botocore's parser reads them)."""
+    return {"x-amzn-requestid": request_id, "content-type": _CONTENT_TYPE}
+
+
+Parse = Callable[[dict[str, Any], str], dict[str, Any]]
+
+
+def parser(operation_model: OperationModel) -> Parse:
+    """``parse`` for one operation model, its conversion looked up once: ``(document,
+    request_id)`` to the parsed dict, with ``response_headers(request_id)`` (the same dict is
+    ``ResponseMetadata.HTTPHeaders``)."""
+    convert = _output_of(operation_model)
+    if convert is None:
+        return lambda document, request_id: botocore_parse(
+            operation_model, 200, response_headers(request_id), document
+        )
+
+    def parse_success(document: dict[str, Any], request_id: str) -> dict[str, Any]:
+        parsed: dict[str, Any] = convert(document)
+        parsed["ResponseMetadata"] = {
+            "RequestId": request_id,
+            "HTTPStatusCode": 200,
+            "HTTPHeaders": {"x-amzn-requestid": request_id, "content-type": _CONTENT_TYPE},
+            "RetryAttempts": 0,
+        }
+        return parsed
+
+    return parse_success
 
 
 def same_as_botocore(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from . import delivery
@@ -61,8 +60,8 @@ class Backend:
         """Set when ``m.reset()`` replaced this state: its deliveries not yet made are not made."""
         self._depth = 0
 
-    def run(self, work: Callable[[], T]) -> T:
-        """``work()`` under the lock, then the deliveries it decided, made outside the lock in order.
+    def run(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)`` under the lock, then the deliveries it decided, made outside the lock in order.
 
         User code (target callbacks) never runs under the lock. A ``run`` inside another leaves
         its deliveries to the outermost one. If ``work`` raises, the deliveries it decided are
@@ -72,7 +71,7 @@ class Backend:
         with self.lock:
             self._depth += 1
             try:
-                result = work()
+                result = work(*args)
             finally:
                 self._depth -= 1
                 if self._depth == 0 and self.outbox:
@@ -93,18 +92,27 @@ class Backend:
         return state
 
 
-@dataclass
 class Context:
     """Who is calling, and where: what a handler needs beside the request."""
 
-    backend: Backend
-    account: str
-    region: str
+    __slots__ = ("_resources", "account", "backend", "region")
+
+    def __init__(self, backend: Backend, account: str, region: str) -> None:
+        self.backend = backend
+        self.account = account
+        self.region = region
+        self._resources: RegionState | None = None
+
+    def __repr__(self) -> str:
+        return f"Context(account={self.account!r}, region={self.region!r})"
 
     @property
     def resources(self) -> RegionState:
         """The resources the calling account holds in the calling Region."""
-        return self.backend.region(self.account, self.region)
+        found = self._resources
+        if found is None:
+            found = self._resources = self.backend.region(self.account, self.region)
+        return found
 
     def now(self):  # noqa: ANN201 - datetime
         return self.backend.clock.now()

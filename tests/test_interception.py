@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from datetime import datetime
 
@@ -19,6 +20,34 @@ def test_client_created_before_the_mock_started_is_answered():
     client = boto3.client("events", region_name="us-east-1")
     with mock_events():
         assert client.list_event_buses()["EventBuses"][0]["Name"] == "default"
+
+
+def test_a_client_is_answered_by_each_mock_that_starts_after_another_stopped():
+    client = boto3.client("events", region_name="us-east-1")
+    for name in ("first", "second"):
+        with mock_events():
+            client.create_event_bus(Name=name)
+            assert [b["Name"] for b in client.list_event_buses()["EventBuses"]] == ["default", name]
+
+
+def test_a_client_that_is_gone_is_forgotten_and_its_successor_answered():
+    with mock_events():
+        for _ in range(3):
+            client = boto3.client("events", region_name="us-east-1")
+            client.list_rules()
+            ident = id(client)
+            assert ident in interceptor._clients
+            del client
+            gc.collect()
+            assert ident not in interceptor._clients
+
+
+def test_a_handler_replaced_after_a_client_s_first_call_answers_its_next_call(events, monkeypatch):
+    events.list_rules()
+    from mock_events import service
+
+    monkeypatch.setitem(service.HANDLERS, "ListRules", lambda ctx, params: {"Rules": [{"Name": "replaced"}]})
+    assert events.list_rules()["Rules"] == [{"Name": "replaced"}]
 
 
 def test_client_with_a_custom_endpoint_url_is_answered():

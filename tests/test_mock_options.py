@@ -3,6 +3,8 @@ holds its answers to the model's output shapes. Neither reaches another mock."""
 
 from __future__ import annotations
 
+import random
+import uuid
 from typing import Any
 
 import boto3
@@ -66,6 +68,14 @@ def _ids_of_one_run(**options: Any) -> list[str]:
 
 def test_the_same_seed_gives_the_same_ids_in_every_run() -> None:
     assert _ids_of_one_run(seed=7) == _ids_of_one_run(seed=7)
+
+
+def test_ids_are_version_4_uuids_of_the_seeded_random_bits() -> None:
+    from mock_events.ids import Ids
+
+    ids, bits = Ids(seed=7), random.Random(7)
+    for _ in range(1000):
+        assert ids.uuid() == str(uuid.UUID(int=bits.getrandbits(128), version=4))
 
 
 def test_different_seeds_give_different_ids() -> None:
