@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 
 import boto3
 import pytest
@@ -179,6 +180,22 @@ def test_an_event_no_rule_matched_is_undelivered_with_its_reason(events, events_
     event_id = events.put_events(Entries=[{**ENTRY, "Source": "elsewhere"}])["Entries"][0]["EventId"]
     (missed,) = events_mock.undelivered()
     assert missed.event["id"] == event_id and missed.reason == "No rule of the bus matched the event."
+
+
+def test_an_undelivered_event_is_recorded_at_the_time_of_the_call_that_put_it(events, events_mock) -> None:
+    events_mock.clock.freeze()
+    rule(events)
+    put_at = events_mock.clock.now()
+    old = datetime(2001, 2, 3, tzinfo=timezone.utc)
+    events.put_events(Entries=[{**ENTRY, "Source": "elsewhere"}, {**ENTRY, "Source": "elsewhere", "Time": old}])
+    events.disable_rule(Name="orders")
+    events_mock.clock.advance(timedelta(minutes=5))
+    events.put_events(Entries=[ENTRY])
+    assert [(m.reason, m.time) for m in events_mock.undelivered()] == [
+        ("No rule of the bus matched the event.", put_at),
+        ("No rule of the bus matched the event.", put_at),  # an event's own Time is not when it was put
+        ("Only disabled rules matched the event: orders.", put_at + timedelta(minutes=5)),
+    ]
 
 
 def test_an_event_only_a_disabled_rule_matched_is_undelivered(events, events_mock) -> None:

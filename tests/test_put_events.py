@@ -63,6 +63,31 @@ def test_size_counts_entries_together(events):
     assert events.put_events(Entries=[entry(Detail=detail)] * 8)["FailedEntryCount"] == 0
 
 
+LIMIT = 256 * 1024
+
+
+def _detail_of_size(size: int, letter: str) -> str:
+    """A Detail of exactly ``size`` UTF-8 bytes, its text made of ``letter``."""
+    frame = len('{"p":""}')
+    width = len(letter.encode("utf-8"))
+    assert (size - frame) % width == 0
+    return json.dumps({"p": letter * ((size - frame) // width)}, ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("letter", ["x", "é", "€", "😀"], ids=["ascii", "2-byte", "3-byte", "4-byte"])
+def test_size_is_the_utf8_bytes_of_source_detail_type_detail_and_resources_and_14_for_a_time(events, letter):
+    resources = ["arn:aws:s3:::b", "ключ"]  # 14 and 8 UTF-8 bytes
+    room = LIMIT - (len("orders") + len("Order Placed") + 14 + 14 + 8)
+    width = len(letter.encode("utf-8"))
+    size = 8 + (room - 8) // width * width  # the largest Detail of whole letters that fits
+    fits = entry(Time=datetime(2024, 1, 1, tzinfo=timezone.utc), Resources=resources, Detail=_detail_of_size(size, letter))
+    assert events.put_events(Entries=[fits])["FailedEntryCount"] == 0
+    too_big = {**fits, "Detail": _detail_of_size(size + width, letter)}
+    with pytest.raises(ClientError) as excinfo:
+        events.put_events(Entries=[too_big])
+    assert error_of(excinfo) == ("ValidationException", "Total size of the entries in the request is over the limit.")
+
+
 def test_nonexistent_bus_is_accepted_and_the_event_dropped(events, events_mock):
     out = events.put_events(Entries=[entry(EventBusName="no-such-bus")])
     assert out["FailedEntryCount"] == 0 and "EventId" in out["Entries"][0]

@@ -214,14 +214,17 @@ def publish(
     rule_filter: Iterable[str] | None = None,
     visited: frozenset[str] = frozenset(),
     trace_header: str | None = None,
+    now: datetime | None = None,
 ) -> None:
-    """Route ``event`` through the enabled rules of ``bus`` that match it."""
+    """Route ``event`` through the enabled rules of ``bus`` that match it; ``now``: the mock's
+    time, if the caller read it (an event no rule takes is recorded as unmatched at that time)."""
     log = backend.log
     log._append(log.events, (bus.arn, event))
     names = bus.index.match(event)
     if not names:
         if rule_filter is None:
-            log._append(log.unmatched, (bus.arn, event, "No rule of the bus matched the event.", backend.clock.now()))
+            when = backend.clock.now() if now is None else now
+            log._append(log.unmatched, (bus.arn, event, "No rule of the bus matched the event.", when))
         return
     allowed = set(rule_filter) if rule_filter is not None else None
     visited = visited | {bus.arn}
@@ -242,7 +245,8 @@ def publish(
         deliver_to_targets(backend, rule, event, visited=visited, trace_header=trace_header)
     if not delivered and rule_filter is None:
         disabled = ", ".join(r.name for r in matched if not r.enabled)
-        log._append(log.unmatched, (bus.arn, event, f"Only disabled rules matched the event: {disabled}.", backend.clock.now()))
+        when = backend.clock.now() if now is None else now
+        log._append(log.unmatched, (bus.arn, event, f"Only disabled rules matched the event: {disabled}.", when))
 
 
 def deliver_to_targets(
