@@ -84,15 +84,15 @@ def loads(text: str, *, max_depth: int | None = MAX_DEPTH, int_range: tuple[int,
     ``max_depth``: the deepest nesting accepted (None: any). ``int_range``: the integers
     accepted (None: any).
     """
-    return _read(text, max_depth, _decoder(int_range))
+    return _read(max_depth, _decoder(int_range), text)
 
 
 def reader(*, max_depth: int | None = MAX_DEPTH, int_range: tuple[int, int] | None = None) -> Callable[[str], Any]:
     """``loads`` with these options, for a caller that reads many texts alike."""
-    return functools.partial(_read, max_depth=max_depth, decoder=_decoder(int_range))
+    return functools.partial(_read, max_depth, _decoder(int_range))
 
 
-def _read(text: str, max_depth: int | None, decoder: json.JSONDecoder) -> Any:
+def _read(max_depth: int | None, decoder: json.JSONDecoder, text: str) -> Any:
     if not isinstance(text, str):
         raise JSONTextError("not a text")
     # Fewer brackets than _C_DEPTH cannot nest deeper: the usual text is not scanned.

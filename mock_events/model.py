@@ -9,6 +9,7 @@ constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -93,26 +94,56 @@ class _Violations:
 # -- the constraints of a shape, described once ---------------------------------------------------
 # Each shape becomes a ``_Rules``: the tests its value's type must pass (failing one is a
 # SerializationException: the service could not read the value) and the constraints the value
-# must satisfy (each failure a line of the ValidationException), with AWS's wording. Both the fast
-# check and the message walk below are built from these same tests, so they cannot disagree.
+# must satisfy (each failure a line of the ValidationException), with AWS's wording. Each test is
+# a Python expression of the value: the message walk below evaluates each one alone, and the fast
+# check of a shape is one function compiled from the same expressions, so they cannot disagree.
 
 Test = Callable[[Any], Any]
 """A predicate on a value: truthy when the value passes."""
 
+_NAMES: dict[str, Any] = {}
+"""What the tests' expressions and the compiled checks name (bound by ``_bind``)."""
+_serials = itertools.count()
+
+
+def _bind(value: Any, prefix: str = "_c") -> str:
+    """A fresh name for ``value`` among ``_NAMES``."""
+    name = f"{prefix}{next(_serials)}"
+    _NAMES[name] = value
+    return name
+
+
+class _Expression:
+    """A test as Python source: ``text`` with ``{v}`` where the value goes; ``passes`` evaluates it."""
+
+    __slots__ = ("passes", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.passes: Test = eval(f"lambda v: {self.of('v')}", _NAMES)  # noqa: S307 - our own source
+
+    def of(self, value: str) -> str:
+        """The expression testing the Python expression ``value``."""
+        return "(" + self.text.format(v=value) + ")"
+
 
 class _TypeTest(NamedTuple):
-    passes: Test
+    test: _Expression
     expected: str  # "Expected {expected} at '{path}'"
 
 
 class _Constraint(NamedTuple):
-    passes: Test
+    test: _Expression
     wording: str  # "failed to satisfy constraint: {wording}"
 
 
 class _Rules(NamedTuple):
     types: tuple[_TypeTest, ...]
     constraints: tuple[_Constraint, ...]
+
+    def tests(self) -> list[_Expression]:
+        """Every test, in the order the fast check runs them."""
+        return [t.test for t in self.types] + [c.test for c in self.constraints]
 
 
 # The service reads integers as Java int and long.
@@ -122,13 +153,11 @@ _INT_BITS = {"integer": 32, "long": 64}
 def _length_constraints(meta: dict[str, Any]) -> list[_Constraint]:
     out = []
     if "min" in meta:
-        low = meta["min"]
-        wording = f"Member must have length greater than or equal to {low}"
-        out.append(_Constraint(lambda v: len(v) >= low, wording))
+        low = int(meta["min"])
+        out.append(_Constraint(_Expression(f"len({{v}}) >= {low}"), f"Member must have length greater than or equal to {low}"))
     if "max" in meta:
-        high = meta["max"]
-        wording = f"Member must have length less than or equal to {high}"
-        out.append(_Constraint(lambda v: len(v) <= high, wording))
+        high = int(meta["max"])
+        out.append(_Constraint(_Expression(f"len({{v}}) <= {high}"), f"Member must have length less than or equal to {high}"))
     return out
 
 
@@ -137,18 +166,16 @@ def _string_rules(shape: Shape) -> _Rules:
     constraints = []
     if "pattern" in meta:
         pattern = meta["pattern"]
+        matches = _bind(_regex(pattern).fullmatch)
         constraints.append(
-            _Constraint(
-                _regex(pattern).fullmatch, f"Member must satisfy regular expression pattern: {pattern}"
-            )
+            _Constraint(_Expression(f"{matches}({{v}})"), f"Member must satisfy regular expression pattern: {pattern}")
         )
     constraints += _length_constraints(meta)
     if shape.enum:
         shown = ", ".join(_AWS_ENUM_ORDER.get(shape.name, shape.enum))
-        constraints.append(
-            _Constraint(frozenset(shape.enum).__contains__, f"Member must satisfy enum value set: [{shown}]")
-        )
-    return _Rules((_TypeTest(lambda v: isinstance(v, str), "a string"),), tuple(constraints))
+        values = _bind(frozenset(shape.enum))
+        constraints.append(_Constraint(_Expression(f"{{v}} in {values}"), f"Member must satisfy enum value set: [{shown}]"))
+    return _Rules((_TypeTest(_Expression("isinstance({v}, str)"), "a string"),), tuple(constraints))
 
 
 def _integer_rules(shape: Shape) -> _Rules:
@@ -157,28 +184,28 @@ def _integer_rules(shape: Shape) -> _Rules:
     smallest, largest = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
     constraints = []
     if "min" in meta:
-        low = meta["min"]
-        wording = f"Member must have value greater than or equal to {low}"
-        constraints.append(_Constraint(lambda v: v >= low, wording))
+        low = int(meta["min"])
+        constraints.append(_Constraint(_Expression(f"{{v}} >= {low}"), f"Member must have value greater than or equal to {low}"))
     if "max" in meta:
-        high = meta["max"]
-        wording = f"Member must have value less than or equal to {high}"
-        constraints.append(_Constraint(lambda v: v <= high, wording))
+        high = int(meta["max"])
+        constraints.append(_Constraint(_Expression(f"{{v}} <= {high}"), f"Member must have value less than or equal to {high}"))
     types = (
-        _TypeTest(lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
-        _TypeTest(lambda v: smallest <= v <= largest, f"a {bits}-bit integer"),
+        _TypeTest(_Expression("isinstance({v}, int) and not isinstance({v}, bool)"), "an integer"),
+        _TypeTest(_Expression(f"{smallest} <= {{v}} <= {largest}"), f"a {bits}-bit integer"),
     )
     return _Rules(types, tuple(constraints))
 
 
-def _type_only(test: Test, expected: str) -> Callable[[Shape], _Rules]:
-    rules = _Rules((_TypeTest(test, expected),), ())
-    return lambda shape: rules
-
-
-def _container_rules(kind: type, expected: str) -> Callable[[Shape], _Rules]:
+def _type_only(test: str, expected: str) -> Callable[[Shape], _Rules]:
     def rules(shape: Shape) -> _Rules:
-        types = (_TypeTest(lambda v: isinstance(v, kind), expected),)
+        return _Rules((_TypeTest(_Expression(test), expected),), ())
+
+    return rules
+
+
+def _container_rules(kind: str, expected: str) -> Callable[[Shape], _Rules]:
+    def rules(shape: Shape) -> _Rules:
+        types = (_TypeTest(_Expression(f"isinstance({{v}}, {kind})"), expected),)
         return _Rules(types, tuple(_length_constraints(shape.metadata)))
 
     return rules
@@ -188,13 +215,11 @@ _RULES: dict[str, Callable[[Shape], _Rules]] = {
     "string": _string_rules,
     "integer": _integer_rules,
     "long": _integer_rules,
-    "boolean": _type_only(lambda v: isinstance(v, bool), "a boolean"),
-    "timestamp": _type_only(
-        lambda v: isinstance(v, (int, float, str)) and not isinstance(v, bool), "a timestamp"
-    ),
-    "list": _container_rules(list, "a list"),
-    "map": _container_rules(dict, "a map"),
-    "structure": _type_only(lambda v: isinstance(v, dict), "a structure"),
+    "boolean": _type_only("isinstance({v}, bool)", "a boolean"),
+    "timestamp": _type_only("isinstance({v}, (int, float, str)) and not isinstance({v}, bool)", "a timestamp"),
+    "list": _container_rules("list", "a list"),
+    "map": _container_rules("dict", "a map"),
+    "structure": _type_only("isinstance({v}, dict)", "a structure"),
 }
 """How each type of shape in the model is constrained, by ``Shape.type_name`` (botocore's
 ParamValidator dispatches the same way). A type not listed here cannot be validated: building a
@@ -208,31 +233,47 @@ def _rules(shape: Shape) -> _Rules:
     return describe(shape)
 
 
+_CONTAINERS = frozenset({"list", "map", "structure"})
+
+
 class _Validator:
     """The check of one shape: ``ok`` (fast, True or False) and ``walk`` (AWS's messages).
 
     Both read the same ``_Rules``; the children of a list, map or structure are validators too.
     """
 
-    __slots__ = ("shape", "rules", "ok", "member", "key", "value", "members", "required")
+    __slots__ = ("function", "key", "member", "members", "ok", "remembered", "required", "rules", "shape", "value")
 
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
         self.rules = _rules(shape)
-        # Until _link sets the real check, ``ok`` defers to it (a recursive shape meets its own
-        # validator while that is being built).
-        self.ok: Test = lambda v: self.ok(v)
+        self.function = _bind(None, "_ok") if shape.type_name in _CONTAINERS else None
+        """The name the compiled check of a list, map or structure is bound to (its children's
+        checks call it by name, so a shape that holds itself is checked too)."""
+        self.remembered: tuple[str, str] | None = None
+        """For a string with a pattern: the names of the set of short strings that passed and
+        of the check that remembers them."""
+        self.ok: Test = lambda v: self.ok(v)  # until _link sets the compiled check
         self.member: _Validator | None = None
         self.key: _Validator | None = None
         self.value: _Validator | None = None
         self.members: dict[str, _Validator] = {}
         self.required: tuple[str, ...] = ()
 
+    def check_of(self, value: str) -> str:
+        """A Python expression: whether the Python expression ``value`` passes this check."""
+        if self.function is not None:
+            return f"{self.function}({value})"
+        if self.remembered is not None:
+            passed, check = self.remembered
+            return f"((type({value}) is str and {value} in {passed}) or {check}({value}))"
+        return " and ".join(test.of(value) for test in self.rules.tests())
+
     def walk(self, value: Any, path: str, out: _Violations) -> None:
         """Add a message to ``out`` for each constraint ``value`` breaks (in AWS's order); raise
         SerializationException for a value of the wrong type."""
         for test in self.rules.types:
-            if not test.passes(value):
+            if not test.test.passes(value):
                 raise ServiceError("SerializationException", f"Expected {test.expected} at '{path}'", 400)
         t = self.shape.type_name
         if t == "list":
@@ -261,106 +302,79 @@ class _Validator:
                 if member is not None and item is not None:
                     member.walk(item, prefix + member_path(name), out)
         for constraint in self.rules.constraints:
-            if not constraint.passes(value):
+            if not constraint.test.passes(value):
                 out.add(value, path, constraint.wording, self.shape)
 
     def broken(self, value: Any) -> list[str]:
         """The wording of each constraint ``value`` breaks, a wrong type included."""
         for test in self.rules.types:
-            if not test.passes(value):
+            if not test.test.passes(value):
                 return [f"Expected {test.expected}"]
-        return [c.wording for c in self.rules.constraints if not c.passes(value)]
-
-
-def _all_pass(tests: tuple[Test, ...]) -> Test:
-    """One predicate for several, in order, stopping at the first that fails."""
-    if len(tests) == 1:
-        return tests[0]
-    if len(tests) == 2:
-        a, b = tests
-        return lambda v: a(v) and b(v)
-    if len(tests) == 3:
-        a, b, c = tests
-        return lambda v: a(v) and b(v) and c(v)
-    if len(tests) == 4:
-        a, b, c, d = tests
-        return lambda v: a(v) and b(v) and c(v) and d(v)
-
-    def check(v: Any) -> bool:
-        for test in tests:
-            if not test(v):
-                return False
-        return True
-
-    return check
+        return [c.wording for c in self.rules.constraints if not c.test.passes(value)]
 
 
 def _link(node: _Validator, memo: dict[str, _Validator]) -> None:
-    """Build ``node``'s children and its fast check ``ok``: its own tests, then its children's."""
+    """Build ``node``'s children and its fast check ``ok``: its own tests, then its children's,
+    compiled into one function for a list, map or structure (leaves inline)."""
     shape = node.shape
-    rules = node.rules
-    own = _all_pass(tuple(t.passes for t in rules.types) + tuple(c.passes for c in rules.constraints))
+    own = " and ".join(test.of("v") for test in node.rules.tests())
     t = shape.type_name
     if t == "list":
         node.member = _validator(shape.member, memo)
-        item_ok = node.member.ok
-
-        def list_ok(v: Any) -> bool:
-            if not own(v):
-                return False
-            for item in v:
-                if item is None or not item_ok(item):
-                    return False
-            return True
-
-        node.ok = list_ok
+        body = [
+            f"if not ({own}):",
+            "    return False",
+            "for x in v:",
+            f"    if x is None or not ({node.member.check_of('x')}):",
+            "        return False",
+        ]
     elif t == "map":
         node.key = _validator(shape.key, memo)
         node.value = _validator(shape.value, memo)
-        key_ok, value_ok = node.key.ok, node.value.ok
-
-        def map_ok(v: Any) -> bool:
-            if not own(v):
-                return False
-            for k, item in v.items():
-                if not key_ok(k) or (item is not None and not value_ok(item)):
-                    return False
-            return True
-
-        node.ok = map_ok
+        body = [
+            f"if not ({own}):",
+            "    return False",
+            "for k, x in v.items():",
+            f"    if not ({node.key.check_of('k')}) or (x is not None and not ({node.value.check_of('x')})):",
+            "        return False",
+        ]
     elif t == "structure":
         node.members = {name: _validator(m, memo) for name, m in shape.members.items()}
-        node.required = required = tuple(shape.required_members)
-        members_ok = {name: member.ok for name, member in node.members.items()}
-
-        def ok(v: Any) -> bool:
-            if not own(v):
-                return False
-            for name in required:
-                if v.get(name) is None:
-                    return False
-            for name, item in v.items():
-                member_ok = members_ok.get(name)
-                if member_ok is not None and item is not None and not member_ok(item):
-                    return False
-            return True
-
-        node.ok = ok
-    elif t == "string" and "pattern" in shape.metadata:
-        node.ok = _remembering(own)
+        node.required = tuple(shape.required_members)
+        body = [f"if not ({own}):", "    return False"]
+        body += [f"if v.get({name!r}) is None:\n    return False" for name in node.required]
+        # Members checked alike share one branch: fewer comparisons per member present.
+        alike: dict[str, list[str]] = {}
+        for name, member in node.members.items():
+            alike.setdefault(member.check_of("x"), []).append(name)
+        if alike:
+            body += ["for name, x in v.items():", "    if x is None:", "        continue"]
+            for i, (check, names) in enumerate(alike.items()):
+                which = f"name == {names[0]!r}" if len(names) == 1 else f"name in {_bind(frozenset(names))}"
+                body += [f"    {'if' if i == 0 else 'elif'} {which}:", f"        if not ({check}):", "            return False"]
     else:
-        node.ok = own
+        node.ok = eval(f"lambda v: {own}", _NAMES)  # noqa: S307 - our own source
+        if t == "string" and "pattern" in shape.metadata:
+            passed: set[str] = set()
+            node.ok = _remembering(node.ok, passed)
+            node.remembered = (_bind(passed), _bind(node.ok))
+        return
+    assert node.function is not None
+    source = f"def {node.function}(v):\n" + "".join(f"    {line}\n" for line in "\n".join(body).split("\n"))
+    source += "    return True\n"
+    exec(source, _NAMES)  # noqa: S102 - our own source, from the model's constraints
+    node.ok = _NAMES[node.function]
 
 
 _REMEMBERED = 256
 _REMEMBERED_LENGTH = 128
 
 
-def _remembering(test: Test) -> Test:
-    """``test``, answered from memory for the short strings that passed it lately: the names and
-    ARNs of a suite recur call after call, and a set look-up costs less than a regular expression.
-    Remembers at most _REMEMBERED strings of at most _REMEMBERED_LENGTH characters."""
-    passed: set[str] = set()
+def _remembering(test: Test, passed: set[str]) -> Test:
+    """``test``, answered from memory (``passed``) for the short strings that passed it lately:
+    the names and ARNs of a suite recur call after call, and a set look-up costs less than a
+    regular expression. Remembers at most _REMEMBERED strings of at most _REMEMBERED_LENGTH
+    characters."""
 
     def ok(v: Any) -> Any:
         if type(v) is str and v in passed:
