@@ -11,6 +11,9 @@ Otherwise AWS answers ``AccessDeniedException`` in IAM's words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Union
+
 from . import arns, jsontext, permissions
 from .errors import ServiceError
 from .resources import EventBus, Rule
@@ -63,6 +66,10 @@ def pattern_keys(pattern_text: str | None) -> dict[str, list[str]]:
     return keys
 
 
+ConditionKeys = Union[dict[str, list[str]], Callable[[], dict[str, list[str]]]]
+"""Condition keys of a request, or a function giving them (called only where a policy is asked)."""
+
+
 def require_on_rule(
     ctx: Context,
     bus: EventBus,
@@ -71,7 +78,7 @@ def require_on_rule(
     action: str,
     *,
     pattern_text: str | None = None,
-    extra: dict[str, list[str]] | None = None,
+    extra: ConditionKeys | None = None,
 ) -> None:
     """The check for an operation on the rule ``name`` of ``bus`` (``rule`` None: not there yet).
 
@@ -84,5 +91,5 @@ def require_on_rule(
     if rule is not None:
         keys["events:creatorAccount"] = [rule.created_by]
     if extra:
-        keys.update(extra)
+        keys.update(extra() if callable(extra) else extra)
     require(ctx, bus, action, arns.rule_arn(bus.region, bus.account, bus.name, name), keys)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 _BUS_ARN = re.compile(
     r"arn:(?P<partition>aws[\w-]*):events:(?P<region>[^:]*):(?P<account>\d{12}):event-bus/(?P<name>.+)"
@@ -48,7 +50,9 @@ def parse_bus(name_or_arn: str) -> tuple[str | None, str | None, str]:
     return m["account"], m["region"], m["name"]
 
 
-def parse(value: str) -> dict[str, str] | None:
-    """The parts of any ARN: partition, service, region, account, resource; None if not an ARN."""
+@functools.lru_cache(maxsize=1024)  # a pure function of the text, read on most calls
+def parse(value: str) -> Mapping[str, str] | None:
+    """The parts of any ARN (read-only): partition, service, region, account, resource; None if
+    not an ARN."""
     m = _ARN.fullmatch(value)
-    return m.groupdict() if m else None
+    return MappingProxyType(m.groupdict()) if m else None

@@ -42,7 +42,7 @@ def rule_on_bus(
     *,
     action: str,
     pattern_text: str | None = None,
-    keys: dict[str, list[str]] | None = None,
+    keys: access.ConditionKeys | None = None,
 ) -> tuple[EventBus, Rule | None]:
     """The bus and its rule ``name`` (None if absent), on which the caller may do ``action``.
 
@@ -56,7 +56,7 @@ def rule_on_bus(
 
 
 def rule(
-    ctx: Context, name: str, bus_name_or_arn: str | None, *, action: str, keys: dict[str, list[str]] | None = None
+    ctx: Context, name: str, bus_name_or_arn: str | None, *, action: str, keys: access.ConditionKeys | None = None
 ) -> Rule:
     """Like ``rule_on_bus``, for a rule that must exist (else ResourceNotFoundException)."""
     event_bus, found = rule_on_bus(ctx, name, bus_name_or_arn, action=action, keys=keys)

@@ -123,12 +123,18 @@ def check(spec: dict[str, Any]) -> None:
             if name == "RunCommandParameters":
                 raise validation(f"Parameter RunCommandParameters is not valid for target{target_id}.")
             raise validation(f"Parameter(s) {name} must be specified for target: {target_id}.")
-    names = kind_parameters()
-    # The target's own members are few; of those of another kind, the model's first is named.
-    foreign = [
-        name for name, value in spec.items()
-        if value is not None and name in names and name not in kind.required and name not in kind.allowed
-    ]
+    others = _other_kinds_parameters(kind)
+    if others.isdisjoint(spec):
+        return
+    # Of the parameters of another kind the target carries, the model's first is named.
+    foreign = [name for name, value in spec.items() if value is not None and name in others]
     if foreign:
+        names = kind_parameters()
         name = min(foreign, key=names.index)
         raise validation(f"Parameter {name} is not valid for target {target_id}.")
+
+
+@functools.cache
+def _other_kinds_parameters(kind: TargetKind) -> frozenset[str]:
+    """The kind parameters a target of ``kind`` may not carry."""
+    return frozenset(kind_parameters()) - set(kind.required) - set(kind.allowed)

@@ -251,14 +251,14 @@ class TargetInput:
     @classmethod
     def from_target(cls, target: dict[str, Any]) -> TargetInput:
         """Compile a PutTargets Target dict; raise TargetInputError where AWS refuses it."""
+        if target.get("Input") is None and target.get("InputPath") is None and target.get("InputTransformer") is None:
+            return _WHOLE_EVENT
         target_id = target.get("Id", "")
         given = [k for k in ("Input", "InputPath", "InputTransformer") if target.get(k) is not None]
         if len(given) > 1:
             raise TargetInputError(
                 f"Only one of Input, InputPath, or InputTransformer must be provided for target {target_id}."
             )
-        if not given:
-            return cls(_render_whole_event)
         if given[0] == "Input":
             return cls(_compile_input(target_id, target["Input"]))
         if given[0] == "InputPath":
@@ -274,6 +274,10 @@ class TargetInput:
 
 def _render_whole_event(event: dict[str, Any], rule_arn: str, rule_name: str, ingestion_time: datetime) -> str:
     return _compact(event)
+
+
+_WHOLE_EVENT = TargetInput(_render_whole_event)
+"""The input of every target that delivers the whole event (TargetInput holds no state)."""
 
 
 def _compile_input(target_id: str, text: str) -> Callable[..., str]:

@@ -154,6 +154,18 @@ def test_the_source_condition_limits_the_patterns_another_account_may_put(owner,
     assert owner.list_rules(EventBusName=BUS)["Rules"] == []
 
 
+def test_the_target_arn_condition_limits_the_targets_another_account_may_put(owner, member):
+    condition = {"StringEqualsIfExists": {**CREATOR_AND_SOURCE["StringEqualsIfExists"], "events:TargetArn": MEMBER_QUEUE}}
+    owner.put_permission(EventBusName=BUS, Policy=policy(MEMBER, condition=condition))
+    put_invoice_rule(member)
+    other_queue = f"arn:aws:sqs:us-east-1:{MEMBER}:elsewhere"
+    with pytest.raises(ClientError) as excinfo:
+        member.put_targets(Rule="invoices", EventBusName=BUS_ARN, Targets=[{"Id": "q", "Arn": other_queue}])
+    assert error_of(excinfo) == denied("events:PutTargets", rule_arn("invoices"))
+    member.put_targets(Rule="invoices", EventBusName=BUS_ARN, Targets=[{"Id": "q", "Arn": MEMBER_QUEUE}])
+    assert owner.list_targets_by_rule(Rule="invoices", EventBusName=BUS)["Targets"] == [{"Id": "q", "Arn": MEMBER_QUEUE}]
+
+
 def test_the_creator_condition_keeps_other_accounts_off_a_rule(owner, member):
     outsider = client(OUTSIDER)
     owner.put_permission(EventBusName=BUS, Policy=policy(MEMBER, OUTSIDER, condition=CREATOR_AND_SOURCE))

@@ -43,6 +43,17 @@ def test_more_than_five_targets_is_refused_and_nothing_is_added(events, rule):
     assert events.list_targets_by_rule(Rule=rule)["Targets"] == []
 
 
+def test_targets_put_again_by_id_replace_theirs_within_the_quota_of_five(events, rule):
+    five = [{"Id": f"t{i}", "Arn": QUEUE} for i in range(5)]
+    events.put_targets(Rule=rule, Targets=five)
+    again = [{**t, "Input": '{"again": true}'} for t in five]
+    assert events.put_targets(Rule=rule, Targets=again)["FailedEntryCount"] == 0
+    with pytest.raises(ClientError) as excinfo:
+        events.put_targets(Rule=rule, Targets=[*again[1:], {"Id": "t5", "Arn": QUEUE}])
+    assert error_of(excinfo)[0] == "LimitExceededException"
+    assert events.list_targets_by_rule(Rule=rule)["Targets"] == again
+
+
 def test_input_kinds_are_mutually_exclusive(events, rule):
     with pytest.raises(ClientError) as excinfo:
         events.put_targets(Rule=rule, Targets=[{"Id": "t", "Arn": QUEUE, "Input": "{}", "InputPath": "$.detail"}])

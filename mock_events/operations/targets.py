@@ -34,8 +34,8 @@ def build_target(rule: Rule, spec: dict[str, Any]) -> Target:
 def put_targets(ctx: Context, rule: Rule, specs: list[dict[str, Any]]) -> None:
     """Insert or replace targets by Id: all of them, or (on any error) none."""
     built = [build_target(rule, spec) for spec in specs]
-    ids = rule.targets.keys() | {t.id for t in built}
-    if len(ids) > ctx.backend.quotas["targets_per_rule"]:
+    quota = ctx.backend.quotas["targets_per_rule"]
+    if len(rule.targets) + len(built) > quota and len(rule.targets.keys() | {t.id for t in built}) > quota:
         raise limit_exceeded()
     for target in built:
         rule.targets[target.id] = target
@@ -45,7 +45,7 @@ def put_targets(ctx: Context, rule: Rule, specs: list[dict[str, Any]]) -> None:
 def put_targets_operation(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     rule = lookup.rule(
         ctx, params["Rule"], params.get("EventBusName"),
-        action="events:PutTargets", keys={"events:TargetArn": [t["Arn"] for t in params["Targets"]]},
+        action="events:PutTargets", keys=lambda: {"events:TargetArn": [t["Arn"] for t in params["Targets"]]},
     )
     lookup.refuse_managed(rule)
     for spec in params["Targets"]:
