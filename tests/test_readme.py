@@ -62,3 +62,12 @@ def test_the_readme_lists_the_runtime_dependencies_pyproject_declares() -> None:
     listed = re.search(r"\(pip\s+brings\s+([^)]*)\)", (ROOT / "README.md").read_text())
     assert listed is not None
     assert re.split(r",\s*|\s+and\s+", " ".join(listed.group(1).split())) == declared
+
+
+def test_ci_runs_exactly_the_test_command_the_readme_opens_with() -> None:
+    opening = re.search(r"^```sh\n(.*?)^```", (ROOT / "README.md").read_text(), re.MULTILINE | re.DOTALL)
+    assert opening is not None
+    commands = opening.group(1).splitlines()
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert len(commands) == 2 and "examples/" in commands[0] and "pytest" in commands[1]
+    assert ci[-1] == commands[1]
