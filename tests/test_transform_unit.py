@@ -6,6 +6,7 @@ import json
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -435,6 +436,11 @@ _DOCS = st.recursive(
 _STEPS = st.lists(st.one_of(_KEYS.map(lambda k: f".{k}"), st.integers(-3, 3).map(lambda i: f"[{i}]")), max_size=4)
 
 
+@pytest.mark.skipif(
+    tuple(int(part) for part in version("jsonpath-ng").split(".")[:2]) < (1, 11),
+    reason="the oracle is jsonpath-ng 1.11 and later (Python 3.10 gets at most 1.9): earlier releases index "
+    "strings, and raise on a negative index past a list's start or an index into an object",
+)
 @given(doc=_DOCS, steps=_STEPS)
 def test_a_definite_path_reads_what_jsonpath_ng_finds(doc: Any, steps: list[str]) -> None:
     compiled = _compile_path("$" + "".join(steps))
