@@ -154,7 +154,8 @@ class _Operation:
         self.check = None if validator is None else validator.ok
         """The fast check of the input (None: no input shape)."""
         self.answer = parsing.parser(model)
-        """The parsed dict botocore would give for a success document and a request id."""
+        """The parsed dict botocore would give for a success document and a request id (None:
+        botocore's parser parses it)."""
 
 
 _operations: dict[int, tuple[weakref.ref[Any], _Operation]] = {}
@@ -199,8 +200,11 @@ def _answer(
             difference = parsing.same_as_botocore(model, result, parsing.response_headers(request_id))
             if difference:
                 raise OutputShapeError(f"the answer parsed unlike botocore's parser would: {difference}")
-        parsed = operation.answer(result, request_id)
-        return _Response(200, parsed["ResponseMetadata"]["HTTPHeaders"], result), parsed
+        if operation.answer is not None:
+            parsed = operation.answer(result, request_id)
+            return _Response(200, parsed["ResponseMetadata"]["HTTPHeaders"], result), parsed
+        headers = parsing.response_headers(request_id)
+        return _Response(200, headers, result), parsing.botocore_parse(model, 200, headers, result)
     except ServiceError as error:
         return _error(model, error.status, error.code, error.message, request_id)
     except Exception as error:

@@ -178,15 +178,14 @@ def response_headers(request_id: str) -> dict[str, str]:
 Parse = Callable[[dict[str, Any], str], dict[str, Any]]
 
 
-def parser(operation_model: OperationModel) -> Parse:
+def parser(operation_model: OperationModel) -> Parse | None:
     """``parse`` for one operation model, its conversion looked up once: ``(document,
     request_id)`` to the parsed dict, with ``response_headers(request_id)`` (the same dict is
-    ``ResponseMetadata.HTTPHeaders``)."""
+    ``ResponseMetadata.HTTPHeaders``). None where botocore's own parser must parse (the function
+    holds nothing of the model, so a cache keyed weakly by the model may hold it)."""
     convert = _output_of(operation_model)
     if convert is None:
-        return lambda document, request_id: botocore_parse(
-            operation_model, 200, response_headers(request_id), document
-        )
+        return None
 
     def parse_success(document: dict[str, Any], request_id: str) -> dict[str, Any]:
         parsed: dict[str, Any] = convert(document)

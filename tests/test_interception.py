@@ -30,16 +30,18 @@ def test_a_client_is_answered_by_each_mock_that_starts_after_another_stopped():
             assert [b["Name"] for b in client.list_event_buses()["EventBuses"]] == ["default", name]
 
 
-def test_a_client_that_is_gone_is_forgotten_and_its_successor_answered():
+def test_a_client_that_is_gone_is_forgotten_with_its_operations_and_its_successor_answered():
     with mock_events():
+        operations = len(interceptor._operations)
         for _ in range(3):
             client = boto3.client("events", region_name="us-east-1")
-            client.list_rules()
+            assert client.list_rules()["Rules"] == []
             ident = id(client)
             assert ident in interceptor._clients
             del client
             gc.collect()
             assert ident not in interceptor._clients
+            assert len(interceptor._operations) == operations
 
 
 def test_a_handler_replaced_after_a_client_s_first_call_answers_its_next_call(events, monkeypatch):
