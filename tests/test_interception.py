@@ -32,7 +32,8 @@ def test_a_client_is_answered_by_each_mock_that_starts_after_another_stopped():
 
 def test_a_client_that_is_gone_is_forgotten_with_its_operations_and_its_successor_answered():
     with mock_events():
-        operations = len(interceptor._operations)
+        gc.collect()
+        operations = len(interceptor._operations)  # those of clients still alive
         for _ in range(3):
             client = boto3.client("events", region_name="us-east-1")
             assert client.list_rules()["Rules"] == []
@@ -41,7 +42,7 @@ def test_a_client_that_is_gone_is_forgotten_with_its_operations_and_its_successo
             del client
             gc.collect()
             assert ident not in interceptor._clients
-            assert len(interceptor._operations) == operations
+            assert len(interceptor._operations) <= operations
 
 
 def test_a_handler_replaced_after_a_client_s_first_call_answers_its_next_call(events, monkeypatch):
