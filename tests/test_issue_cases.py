@@ -5,6 +5,7 @@ Each test names its issue and case; siblings of the same kind sit beside the lit
 from __future__ import annotations
 
 import json
+import os
 import random
 import threading
 import time
@@ -265,9 +266,7 @@ def test_i10_user_set_default_region_survives_stop(monkeypatch):
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     m = mock_events()
     m.start()
-    import os
-
-    os.environ["AWS_DEFAULT_REGION"] = "ap-south-1"
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-south-1")  # as a user's code sets it; unset again after the test
     m.stop()
     assert os.environ.get("AWS_DEFAULT_REGION") == "ap-south-1"
 
