@@ -6,7 +6,8 @@ the ini option ``mock_events_report = false`` or the flag ``--no-mock-events-rep
 
 A test's ``events_mock`` takes the options of ``EventsMock`` from the test's ``mock_events`` marker:
 ``@pytest.mark.mock_events(quotas={"connections": 1}, replay_mode="clock")`` (the closest marker
-wins: a test's over its class's or module's ``pytestmark``).
+wins: a test's over its class's or module's ``pytestmark``). A test's own marker on a test that does
+not use ``events_mock`` is a usage error: it would set nothing.
 
 ``mock_events_with_moto = true`` (ini) or ``--mock-events-with-moto`` turns on
 ``mock_events.with_moto()`` for the whole run: every activation of moto's ``mock_aws`` then
@@ -111,6 +112,18 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if switch is not None:
         switch.__exit__(None, None, None)  # type: ignore[attr-defined]
         del config.stash[_switch]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test's own ``mock_events`` marker is for its ``events_mock``: on a test without the
+    fixture it would be ignored silently (a class's or module's marker may also cover tests that
+    do not use the fixture)."""
+    if "events_mock" in getattr(item, "fixturenames", ()):
+        return
+    if any(marker.name == "mock_events" for marker in getattr(item, "own_markers", ())):
+        raise pytest.UsageError(
+            f"{item.nodeid}: the mock_events marker sets the options of the events_mock fixture, "
+            "which this test does not use (pass options to @mock_events(...) instead)")
 
 
 @pytest.fixture

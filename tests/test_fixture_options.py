@@ -73,3 +73,37 @@ def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:randomly", "--strict-markers")
 
     result.assert_outcomes(passed=1)
+
+
+def test_a_test_s_own_marker_without_the_fixture_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+        import boto3
+        import pytest
+        from mock_events import mock_events
+
+        @pytest.mark.mock_events(region="eu-west-1")
+        @mock_events
+        def test_decorated():
+            pass
+    """)
+    result = pytester.runpytest("-p", "no:randomly")
+
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*mock_events marker sets the options of the events_mock fixture*"])
+
+
+def test_a_module_marker_may_cover_tests_without_the_fixture(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+        import pytest
+
+        pytestmark = pytest.mark.mock_events(region="eu-west-1")
+
+        def test_with_the_fixture(events_mock):
+            assert events_mock.region == "eu-west-1"
+
+        def test_without_it():
+            pass
+    """)
+    result = pytester.runpytest("-p", "no:randomly")
+
+    result.assert_outcomes(passed=2)
