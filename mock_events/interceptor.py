@@ -183,7 +183,7 @@ def _answer(
     if not _active:
         return None
     mock = _active[-1]
-    backend = mock.backend
+    backend = mock._backend
     region = context.get("client_region") or mock.region
     account = _account_of(request_signer, mock)
     request_id = backend.ids.uuid()

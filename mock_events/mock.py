@@ -76,7 +76,7 @@ class EventsMock:
         self.account_id = account_id
         self.quotas = quotas_mod.resolve(quotas)
         self.fire_warning_threshold = fire_warning_threshold
-        self.backend = self._new_backend()
+        self._backend = self._new_backend()  # the simulated service; the handle's methods read it
         self._active = False
 
     def _new_backend(self) -> Backend:
@@ -118,11 +118,11 @@ class EventsMock:
                     "(start it before this mock, e.g. `with mock_aws(), mock_events(...)`)."
                 )
         if reset:
-            previous, self.backend = self.backend, self._new_backend()
+            previous, self._backend = self._backend, self._new_backend()
         try:
             interceptor.activate(self)
         except BaseException:
-            self.backend = previous  # refused: the last activation's state stays readable
+            self._backend = previous  # refused: the last activation's state stays readable
             raise
         self._active = True
         for observe in list(start_observers):
@@ -168,7 +168,7 @@ class EventsMock:
     @property
     def clock(self) -> Clock:
         """The time the mock reads: follows real time until a test sets, freezes or advances it."""
-        return self.backend.clock
+        return self._backend.clock
 
     def reset(self) -> None:
         """Start again from empty state (resources, logs, callbacks, clock); the mock stays active.
@@ -177,14 +177,14 @@ class EventsMock:
         advance) finish answering against the old state, and make no more deliveries: what they
         had not yet delivered is not delivered, and nothing of them reaches the new state.
         """
-        retired, self.backend = self.backend, self._new_backend()
+        retired, self._backend = self._backend, self._new_backend()
         retired.retired = True
 
     def deliveries(self, target_arn: str | None = None) -> list[Delivery]:
         """Successful deliveries in the order they happened, to every target or to one ARN."""
         self._before_reading()
-        with self.backend.lock:
-            items = list(self.backend.log.deliveries)
+        with self._backend.lock:
+            items = list(self._backend.log.deliveries)
         if target_arn is None:
             return items
         return [d for d in items if d.target_arn == target_arn]
@@ -196,16 +196,16 @@ class EventsMock:
         dropped: its ``Failure`` has the bus's ARN as ``target_arn`` and no rule or target id.
         """
         self._before_reading()
-        with self.backend.lock:
-            items = list(self.backend.log.failures)
+        with self._backend.lock:
+            items = list(self._backend.log.failures)
         if target_arn is None:
             return items
         return [f for f in items if f.target_arn == target_arn]
 
     def clear_deliveries(self) -> None:
         """Forget recorded deliveries, failures and events (resources are kept)."""
-        with self.backend.lock:
-            self.backend.log.clear()
+        with self._backend.lock:
+            self._backend.log.clear()
 
     def events(self, bus: str | None = None) -> list[dict[str, Any]]:
         """Events put on a bus (by name or ARN; every bus with None), matched by a rule or not.
@@ -213,8 +213,8 @@ class EventsMock:
         Each a copy of its own: changing one changes no delivery, archive or later answer.
         """
         self._before_reading()
-        with self.backend.lock:
-            items = list(self.backend.log.events)
+        with self._backend.lock:
+            items = list(self._backend.log.events)
         if bus is not None:
             if bus.startswith("arn:"):
                 items = [(arn, event) for arn, event in items if arn == bus]
@@ -254,13 +254,13 @@ class EventsMock:
         if inspect.iscoroutinefunction(callback):
             raise TypeError("on_target callbacks are called synchronously; an async def callback would never run")
         self._warn_if_shadowed()
-        with self.backend.lock:
-            self.backend.log.callbacks.setdefault(target_arn, []).append(callback)
+        with self._backend.lock:
+            self._backend.log.callbacks.setdefault(target_arn, []).append(callback)
 
     def cap_logs(self, limit: int | None) -> None:
         """Keep at most ``limit`` of the newest deliveries, failures and events each (None: all)."""
-        with self.backend.lock:
-            self.backend.log.limit = limit
+        with self._backend.lock:
+            self._backend.log.limit = limit
 
     # -- diagnostics ------------------------------------------------------------------------
     def explain(self, event: Mapping[str, Any], bus: str = "default") -> BusExplanation:
@@ -277,7 +277,7 @@ class EventsMock:
         text or epoch seconds. Raises ``ValueError`` for a ``Detail`` PutEvents refuses
         (``MalformedDetail``: not strict JSON, or not an object).
         """
-        return diagnostics.explain_event(self.backend, event, bus, self.account_id, self.region)
+        return diagnostics.explain_event(self._backend, event, bus, self.account_id, self.region)
 
     def assert_delivered(self, target_arn: str, *, count: int | None = None, where: Where = None) -> None:
         """Pass if ``target_arn`` received a delivery (exactly ``count`` if given) that satisfies
@@ -287,32 +287,32 @@ class EventsMock:
         ``where`` is a dict matched against the delivered JSON with event-pattern semantics
         (``{"detail": {"state": ["paid"]}}``), or a callable taking the ``Delivery``.
         """
-        diagnostics.check_delivered(self.backend, target_arn, count=count, where=where, expect=True)
+        diagnostics.check_delivered(self._backend, target_arn, count=count, where=where, expect=True)
 
     def assert_not_delivered(self, target_arn: str, *, where: Where = None) -> None:
         """Pass if ``target_arn`` received no delivery satisfying ``where`` (see
         ``assert_delivered``); else raise ``AssertionError`` listing the unexpected deliveries."""
-        diagnostics.check_delivered(self.backend, target_arn, count=None, where=where, expect=False)
+        diagnostics.check_delivered(self._backend, target_arn, count=None, where=where, expect=False)
 
     def undelivered(self) -> list[Undelivered]:
         """Events that reached no target, oldest first, each with its reason: no enabled rule of its
         bus matched, its bus does not exist, a transform dropped it, a forward to another bus was
         refused, or it was lost after the retry policy with no dead-letter queue."""
-        return diagnostics.undelivered(self.backend)
+        return diagnostics.undelivered(self._backend)
 
     def snapshot(self, account_id: str | None = None, region: str | None = None) -> dict[str, Any]:
         """The resources stored for one account and region, as plain data (a copy)."""
         from .snapshot import snapshot
 
         self._before_reading()
-        return snapshot(self.backend, account_id or self.account_id, region or self.region)
+        return snapshot(self._backend, account_id or self.account_id, region or self.region)
 
     def _before_reading(self) -> None:
         """Warn if shadowed; run what the clock has made due (time moved by freezegun, ...)."""
         if not self._active:
             return
         self._warn_if_shadowed()
-        self.backend.clock.run_due()
+        self._backend.clock.run_due()
 
     def _warn_if_shadowed(self) -> None:
         if not self._active:
@@ -329,7 +329,7 @@ class EventsMock:
 
     def __repr__(self) -> str:
         state = "active" if self._active else "inactive"
-        backend = self.backend
+        backend = self._backend
         with backend.lock:
             buses = rules = targets = 0
             for region_state in list(backend.regions.values()):

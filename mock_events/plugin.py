@@ -89,7 +89,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.failed and mocks:
         for number, mock in enumerate(mocks, 1):
             title = "mock-events" if len(mocks) == 1 else f"mock-events ({number} of {len(mocks)})"
-            report.sections.append((title, diagnostics.summary(mock.backend)))
+            report.sections.append((title, diagnostics.summary(mock._backend)))
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(

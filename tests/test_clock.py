@@ -19,7 +19,7 @@ def m(events_mock):  # noqa: ANN001, ANN201
 
 
 def test_handle_clock_is_the_backend_clock(events_mock):
-    assert events_mock.clock is events_mock.backend.clock
+    assert events_mock.clock is events_mock._backend.clock
 
 
 def test_set_time_stamps_new_buses(events, m):

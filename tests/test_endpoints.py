@@ -121,7 +121,7 @@ def test_quota_of_endpoints(events):
 
 
 def _put_through(events_mock, endpoint_id):
-    ctx = Context(events_mock.backend, ACCOUNT, "us-east-1")
+    ctx = Context(events_mock._backend, ACCOUNT, "us-east-1")
     entries = [{"Source": "shop", "DetailType": "order", "Detail": "{}", "EventBusName": "ignored"}]
     return dispatch(ctx, "PutEvents", {"EndpointId": endpoint_id, "Entries": entries})
 

@@ -598,7 +598,7 @@ def _empty_region(snap: dict[str, Any]) -> bool:
 
 
 def _state(mock: EventsMock) -> dict[Any, Any]:
-    backend = mock.backend
+    backend = mock._backend
     with backend.lock:
         out: dict[Any, Any] = {key: mock.snapshot(*key) for key in list(backend.regions)}
         out["log"] = (len(backend.log.deliveries), len(backend.log.failures), len(backend.log.events))
@@ -671,12 +671,12 @@ ENTRY_OPERATIONS = {"PutEvents", "PutPartnerEvents"}
 
 def _assert_json_only(mock: EventsMock, operation: str) -> None:
     """Nothing that is not strict JSON (NaN, Infinity, a lone surrogate) was put on a bus or delivered."""
-    for _, event in mock.backend.log.events:
+    for _, event in mock._backend.log.events:
         text = jsontext.dumps(event)  # ValueError for NaN and Infinity
         text.encode("utf-8")  # UnicodeEncodeError for a lone surrogate
     for delivery in mock.deliveries():
         delivery.payload.encode("utf-8")
-    for snap in (mock.snapshot(*key) for key in list(mock.backend.regions)):
+    for snap in (mock.snapshot(*key) for key in list(mock._backend.regions)):
         for archive in snap["archives"].values():
             for event in archive["events"]:
                 jsontext.dumps(event).encode("utf-8")

@@ -39,7 +39,7 @@ def _armed_mock(mock: EventsMock) -> Context:
     client = boto3.client("events", region_name="us-east-1")
     client.put_rule(Name="r", EventPattern='{"source":["load"]}')
     client.put_targets(Rule="r", Targets=[{"Id": "t", "Arn": "arn:aws:sqs:us-east-1:123456789012:q"}])
-    return Context(mock.backend, mock.account_id, mock.region)
+    return Context(mock._backend, mock.account_id, mock.region)
 
 
 def _put(ctx: Context, count: int) -> None:

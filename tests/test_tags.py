@@ -66,12 +66,12 @@ def test_tags_on_the_default_bus_persist(events):
 
 def test_a_look_up_in_an_unknown_account_creates_nothing(events, events_mock):
     events.list_rules()
-    before = set(events_mock.backend.regions)
+    before = set(events_mock._backend.regions)
     with pytest.raises(ClientError):
         events.list_tags_for_resource(ResourceARN="arn:aws:events:eu-west-3:999999999999:event-bus/x")
     with pytest.raises(ClientError):
         events.describe_event_bus(Name="arn:aws:events:eu-west-3:999999999999:event-bus/x")
-    assert set(events_mock.backend.regions) == before
+    assert set(events_mock._backend.regions) == before
 
 
 @pytest.mark.parametrize("arn", [
