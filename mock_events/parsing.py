@@ -157,11 +157,16 @@ def parse(operation_model: OperationModel, document: dict[str, Any], headers: di
     convert = _output_of(operation_model)
     if convert is None:
         return botocore_parse(operation_model, 200, headers, document)
-    parsed: dict[str, Any] = convert(document)
+    return _with_metadata(convert(document), headers["x-amzn-requestid"], dict(headers))
+
+
+def _with_metadata(parsed: dict[str, Any], request_id: str, headers: dict[str, str]) -> dict[str, Any]:
+    """``parsed`` with the ``ResponseMetadata`` botocore's parser adds to a success (``headers``
+    becomes its ``HTTPHeaders``; no retry was made)."""
     parsed["ResponseMetadata"] = {
-        "RequestId": headers["x-amzn-requestid"],
+        "RequestId": request_id,
         "HTTPStatusCode": 200,
-        "HTTPHeaders": dict(headers),
+        "HTTPHeaders": headers,
         "RetryAttempts": 0,
     }
     return parsed
@@ -188,14 +193,7 @@ def parser(operation_model: OperationModel) -> Parse | None:
         return None
 
     def parse_success(document: dict[str, Any], request_id: str) -> dict[str, Any]:
-        parsed: dict[str, Any] = convert(document)
-        parsed["ResponseMetadata"] = {
-            "RequestId": request_id,
-            "HTTPStatusCode": 200,
-            "HTTPHeaders": {"x-amzn-requestid": request_id, "content-type": _CONTENT_TYPE},
-            "RetryAttempts": 0,
-        }
-        return parsed
+        return _with_metadata(convert(document), request_id, response_headers(request_id))
 
     return parse_success
 
