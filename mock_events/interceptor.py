@@ -272,13 +272,14 @@ _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_j
 class _Response(AWSResponse):
     """The HTTP response botocore sees; its body is encoded only if someone reads it."""
 
+    url = "https://events.amazonaws.com/"
+    raw = None
+    _body: bytes | None = None
+
     def __init__(self, status_code: int, headers: dict[str, str], document: dict[str, Any]) -> None:
-        self.url = _URL
         self.status_code = status_code
-        self.raw = None
         self._plain_headers = headers
         self._document = document
-        self._body: bytes | None = None
 
     @property
     def headers(self) -> HeadersDict:  # type: ignore[override]
@@ -289,9 +290,6 @@ class _Response(AWSResponse):
         if self._body is None:
             self._body = _encode(self._document).encode()
         return self._body
-
-
-_URL = "https://events.amazonaws.com/"
 
 
 def _error(

@@ -43,30 +43,33 @@ def later(moment: datetime, delta: timedelta) -> datetime | None:
         return None
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SECOND = timedelta(seconds=1)
-_last_written: tuple[int | None, str] = (None, "")
-"""The last UTC second ``format_time`` wrote (seconds since the epoch) and its text: the events of
-one test mostly fall within the same second."""
+_LAST_SECOND = datetime.max.replace(microsecond=0, tzinfo=timezone.utc)
+_last_written: tuple[datetime, datetime, str] = (_LAST_SECOND, _LAST_SECOND, "")
+"""The UTC second ``format_time`` last wrote, as the moments that start it and the next one,
+and its text: the events of one test mostly fall within the same second."""
 
 
 def format_time(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ`` in UTC, the year always four digits (``strftime`` drops the zeros)."""
     global _last_written
-    zone = moment.tzinfo
-    if zone is timezone.utc:
-        second = (moment - _EPOCH) // _SECOND
-        last = _last_written
-        if last[0] == second:
-            return last[1]
-    else:
-        second = None
-        moment = moment if zone is None else moment.astimezone(timezone.utc)
-    # isoformat writes the year in four digits (strftime's %Y does not, on every platform).
-    text = moment.isoformat(timespec="seconds")[:19] + "Z"
-    if second is not None:
-        _last_written = (second, text)
+    if moment.tzinfo is not timezone.utc:  # the mock's clock answers in UTC
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc)
+        return _written(moment)
+    start, end, text = _last_written
+    if start <= moment < end:
+        return text
+    text = _written(moment)
+    start = moment.replace(microsecond=0)
+    if start < _LAST_SECOND:
+        _last_written = (start, start + _SECOND, text)
     return text
+
+
+def _written(moment: datetime) -> str:
+    # isoformat writes the year in four digits (strftime's %Y does not, on every platform).
+    return moment.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def parse_time(text: str) -> datetime:

@@ -178,7 +178,6 @@ SINKS: dict[str, Sink] = {archive_sink.RESOURCE_TYPE: archive_sink.store}
 
 
 def envelope(
-    *,
     event_id: str,
     detail_type: str,
     source: str,
@@ -187,6 +186,7 @@ def envelope(
     region: str,
     resources: list[str],
     detail: Any,
+    *,
     replay_name: str | None = None,
 ) -> dict[str, Any]:
     """The event as targets receive it, in AWS's key order."""
@@ -204,6 +204,9 @@ def envelope(
     event["resources"] = resources
     event["detail"] = detail
     return event
+
+
+_NO_RULE_MATCHED = "No rule of the bus matched the event."
 
 
 def publish(
@@ -224,7 +227,7 @@ def publish(
     if not names:
         if rule_filter is None:
             when = backend.clock.now() if now is None else now
-            log._append(log.unmatched, (bus.arn, event, "No rule of the bus matched the event.", when))
+            log._append(log.unmatched, (bus.arn, event, _NO_RULE_MATCHED, when))
         return
     allowed = set(rule_filter) if rule_filter is not None else None
     visited = visited | {bus.arn}

@@ -139,7 +139,7 @@ def put_partner_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     """PutEvents' pipeline; an entry's source is the partner's event source, and its event goes to
     the bus of every account where that source is ACTIVE (with that account in the event)."""
 
-    def destinations(entry: dict[str, Any]) -> tuple[list[Destination], dict[str, str] | None]:
+    def destinations(ctx: Context, entry: dict[str, Any]) -> tuple[list[Destination], dict[str, str] | None]:
         partner = ctx.resources.partner_event_sources.get(entry["Source"])
         if partner is None:
             return [], not_authorized_for_source()
@@ -149,7 +149,7 @@ def put_partner_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             source = receiving.event_sources.get(partner.name)
             if source is not None and state_of(receiving, source) == "ACTIVE":
                 bus = receiving.buses[partner.name]
-                found.append(Destination(bus, account, bus.region))
+                found.append((bus, account, bus.region))
         return found, None
 
     return put_entries(ctx, params["Entries"], destinations)

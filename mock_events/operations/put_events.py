@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, Union
 
 from .. import access, arns, delivery, jsontext, timestamps
 from ..errors import ServiceError, validation
@@ -81,16 +80,12 @@ def resolve_bus(
     return bus, None
 
 
-class Destination(NamedTuple):
-    """Where an accepted entry goes: a bus, or the ARN of the bus it named, which does not exist;
-    and the event's ``account`` and ``region``."""
+Destination = tuple[Union[EventBus, str], str, str]
+"""Where an accepted entry goes: ``(bus, account, region)``, the bus or the ARN of the bus it
+named, which does not exist; and the event's account and region (a plain tuple: one is built
+per entry)."""
 
-    bus: EventBus | str
-    account: str
-    region: str
-
-
-Resolve = Callable[[dict[str, Any]], "tuple[list[Destination], dict[str, str] | None]"]
+Resolve = Callable[[Context, dict[str, Any]], "tuple[list[Destination], dict[str, str] | None]"]
 """An operation's way to find where a checked entry goes: its destinations, or its error."""
 
 
@@ -154,7 +149,7 @@ def put_entries(ctx: Context, entries: list[dict[str, Any]], resolve: Resolve) -
     for entry in entries:
         detail, time, error = check_entry(entry)
         if error is None:
-            destinations, error = resolve(entry)
+            destinations, error = resolve(ctx, entry)
         if error is not None:
             results.append(error)
             failed += 1
@@ -164,14 +159,8 @@ def put_entries(ctx: Context, entries: list[dict[str, Any]], resolve: Resolve) -
         resources = entry.get("Resources") or ()
         for bus, account, region in destinations:
             event = delivery.envelope(
-                event_id=event_id,
-                detail_type=entry["DetailType"],
-                source=entry["Source"],
-                account=account,
-                time=now if time is None else time,
-                region=region,
-                resources=list(resources),
-                detail=detail,
+                event_id, entry["DetailType"], entry["Source"], account,
+                now if time is None else time, region, list(resources), detail,
             )
             routed.append((bus, event, entry.get("TraceHeader")))
     for bus, event, trace_header in routed:
@@ -182,26 +171,35 @@ def put_entries(ctx: Context, entries: list[dict[str, Any]], resolve: Resolve) -
     return {"FailedEntryCount": failed, "Entries": results}
 
 
-def _put_events_destination(
-    ctx: Context, endpoint_bus: EventBus | None, entry: dict[str, Any]
-) -> tuple[list[Destination], dict[str, str] | None]:
+def _to_named_bus(ctx: Context, entry: dict[str, Any]) -> tuple[list[Destination], dict[str, str] | None]:
+    """PutEvents' destination: the bus the entry names (or ``default``)."""
     if entry["Source"].startswith(RESERVED_SOURCE_PREFIX):
         return [], not_authorized_for_source()
-    bus, error = (endpoint_bus, None) if endpoint_bus is not None else resolve_bus(ctx, entry)
+    bus, error = resolve_bus(ctx, entry)
     if error is not None:
         return [], error
     if bus is None:
         arn, region = _missing_bus(ctx, entry)
-        return [Destination(arn, ctx.account, region)], None
-    return [Destination(bus, ctx.account, bus.region)], None
+        return [(arn, ctx.account, region)], None
+    return [(bus, ctx.account, bus.region)], None
+
+
+def _to_bus(bus: EventBus) -> Resolve:
+    """PutEvents' destination through a global endpoint: its primary bus, whatever the entry names."""
+
+    def resolve(ctx: Context, entry: dict[str, Any]) -> tuple[list[Destination], dict[str, str] | None]:
+        if entry["Source"].startswith(RESERVED_SOURCE_PREFIX):
+            return [], not_authorized_for_source()
+        return [(bus, ctx.account, bus.region)], None
+
+    return resolve
 
 
 @operation("PutEvents")
 def put_events(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     endpoint_id = params.get("EndpointId")
-    endpoint_bus = None
-    if endpoint_id is not None:
-        from .endpoints import primary_bus
+    if endpoint_id is None:
+        return put_entries(ctx, params["Entries"], _to_named_bus)
+    from .endpoints import primary_bus
 
-        endpoint_bus = primary_bus(ctx, endpoint_id)
-    return put_entries(ctx, params["Entries"], functools.partial(_put_events_destination, ctx, endpoint_bus))
+    return put_entries(ctx, params["Entries"], _to_bus(primary_bus(ctx, endpoint_id)))
