@@ -173,9 +173,10 @@ class Clock:
         self.fire_warning_threshold = fire_warning_threshold
         self._lock = threading.RLock()  # guards the fields below; never held while a callback runs
         self._run_lock = threading.RLock()  # held while timers run, so callbacks never overlap
-        self._offset = timedelta(0)  # running: now = real now + offset
-        self._frozen_at: datetime | None = None
-        self._pinned: datetime | None = None  # now() while a timer's callback runs
+        # (pinned, frozen_at, offset), replaced whole under _lock so that now() reads it without
+        # the lock: pinned is now() while a timer's callback runs; else frozen_at if frozen; else
+        # the running time, real now + offset.
+        self._state: tuple[datetime | None, datetime | None, timedelta] = (None, None, timedelta(0))
         self._runner: int | None = None  # thread id running timers
         self._heap: list[tuple[datetime, int, Timer]] = []
         self._seq = itertools.count()
@@ -185,20 +186,37 @@ class Clock:
 
     def now(self) -> datetime:
         """The current mock time, tz-aware UTC."""
-        with self._lock:  # _now(), with the real time read outside the lock
-            if self._pinned is not None:
-                return self._pinned
-            if self._frozen_at is not None:
-                return self._frozen_at
-            offset = self._offset
+        pinned, frozen_at, offset = self._state
+        if pinned is not None:
+            return pinned
+        if frozen_at is not None:
+            return frozen_at
         return _running(offset)
 
-    def _now(self) -> datetime:
-        if self._pinned is not None:
-            return self._pinned
-        if self._frozen_at is not None:
-            return self._frozen_at
-        return _running(self._offset)
+    @property
+    def _pinned(self) -> datetime | None:
+        return self._state[0]
+
+    @_pinned.setter
+    def _pinned(self, value: datetime | None) -> None:  # under _lock, as every setter here
+        self._state = (value, *self._state[1:])
+
+    @property
+    def _frozen_at(self) -> datetime | None:
+        return self._state[1]
+
+    @_frozen_at.setter
+    def _frozen_at(self, value: datetime | None) -> None:
+        pinned, _, offset = self._state
+        self._state = (pinned, value, offset)
+
+    @property
+    def _offset(self) -> timedelta:
+        return self._state[2]
+
+    @_offset.setter
+    def _offset(self, value: timedelta) -> None:
+        self._state = (*self._state[:2], value)
 
     @property
     def frozen(self) -> bool:
@@ -259,7 +277,7 @@ class Clock:
         """Stop where it is."""
         with self._lock:
             if self._frozen_at is None:
-                self._frozen_at = self._now()
+                self._frozen_at = self.now()
 
     def unfreeze(self) -> None:
         """Run on from where it is."""
@@ -309,7 +327,7 @@ class Clock:
         if not self._heap:  # no timer at all (one armed meanwhile is as if armed just after)
             return
         with self._lock:
-            if not self._has_due(self._now()):
+            if not self._has_due(self.now()):
                 return
         if not self._run_lock.acquire(blocking=False):
             return
@@ -402,7 +420,7 @@ class Clock:
 
     def __repr__(self) -> str:
         with self._lock:
-            now, frozen = self._now(), self._frozen_at is not None
+            now, frozen = self.now(), self._frozen_at is not None
             pending = sum(1 for _, _, timer in self._heap if not timer.cancelled)
         return f"<Clock {now.isoformat()} {'frozen' if frozen else 'running'}, {pending} timers pending>"
 
