@@ -28,8 +28,11 @@ def bus(ctx: Context, name_or_arn: str | None, *, action: str) -> EventBus:
 
 def _find_bus(ctx: Context, name_or_arn: str | None) -> EventBus:
     account, region, name = arns.parse_bus(name_or_arn or "default")
-    state = existing_state(ctx, account or ctx.account, region or ctx.region)
-    found = state.buses.get(name) if state is not None else None
+    if account is None:  # a name, not an ARN: the caller's own bus
+        found = ctx.resources.buses.get(name)
+    else:
+        state = existing_state(ctx, account, region or ctx.region)
+        found = state.buses.get(name) if state is not None else None
     if found is None:
         raise bus_not_found(name)
     return found

@@ -111,7 +111,9 @@ class Context:
         """The resources the calling account holds in the calling Region."""
         found = self._resources
         if found is None:
-            found = self._resources = self.backend.region(self.account, self.region)
+            backend = self.backend
+            found = backend.regions.get((self.account, self.region)) or backend.region(self.account, self.region)
+            self._resources = found
         return found
 
     def now(self):  # noqa: ANN201 - datetime
