@@ -104,16 +104,36 @@ def _converter(shape: Shape, within: frozenset[str]) -> Convert | None:
     return _structure(shape, within)
 
 
-def _structure(shape: Shape, within: frozenset[str]) -> Convert:
+# The headers of the mock's answers (lower-case names, as botocore's parser reads them), and the
+# ResponseMetadata botocore's parser adds to a success (no retry was made), as Python source of
+# ``request_id``: the compiled answers build them inline.
+_HEADERS_SOURCE = '{"x-amzn-requestid": request_id, "content-type": "application/x-amz-json-1.1"}'
+_METADATA_SOURCE = (
+    f'{{"RequestId": request_id, "HTTPStatusCode": 200, "HTTPHeaders": {_HEADERS_SOURCE}, "RetryAttempts": 0}}'
+)
+
+response_headers: Callable[[str], dict[str, str]] = eval(f"lambda request_id: {_HEADERS_SOURCE}")  # noqa: S307
+"""``response_headers(request_id)``: the headers of the mock's answers."""
+
+
+def _structure(shape: Shape, within: frozenset[str], *, answer: bool = False) -> Convert:
     """The conversion of a structure, compiled to one function: each member in the shape's
-    order, read by its wire name, left out without a value, converted where its shape says."""
+    order, read by its wire name, left out without a value, converted where its shape says.
+
+    ``answer``: the conversion of a whole success document, ``(document, request_id)`` to the
+    parsed dict with its ``ResponseMetadata``.
+    """
     if shape.is_document_type or shape.is_tagged_union or shape.serialization.get("eventstream"):
         raise _Unsupported(shape.name)
     if shape.name in within:
         raise _Unsupported(f"{shape.name} holds itself")
     within |= {shape.name}
     namespace: dict[str, Any] = {}  # the member conversions the compiled function calls
-    lines = ["def convert(value):", "    if value is None:", "        return None", "    out = {}", "    get = value.get"]
+    if answer:
+        lines = ["def convert(value, request_id):"]
+    else:
+        lines = ["def convert(value):", "    if value is None:", "        return None"]
+    lines += ["    out = {}", "    get = value.get"]
     for name, member in shape.members.items():
         key = member.serialization.get("name", name)
         convert = _converter(member, within)
@@ -121,28 +141,39 @@ def _structure(shape: Shape, within: frozenset[str]) -> Convert:
             namespace[f"_c{len(namespace)}"] = convert
         item = "x" if convert is None else f"_c{len(namespace) - 1}(x)"
         lines += [f"    x = get({key!r})", "    if x is not None:", f"        out[{name!r}] = {item}"]
+    if answer:
+        lines.append(f"    out['ResponseMetadata'] = {_METADATA_SOURCE}")
     lines.append("    return out")
     exec("\n".join(lines), namespace)  # noqa: S102 - our own source, from the model
     return namespace["convert"]  # type: ignore[no-any-return]
 
 
-def _output_converter(operation_model: OperationModel) -> Convert | None:
+Parse = Callable[[dict[str, Any], str], dict[str, Any]]
+
+_EMPTY_ANSWER: Parse = eval(f"lambda value, request_id: {{'ResponseMetadata': {_METADATA_SOURCE}}}")  # noqa: S307
+
+
+def _output_converter(operation_model: OperationModel) -> Parse | None:
     shape = operation_model.output_shape
     if shape is None:
-        return lambda value: {}
+        return _EMPTY_ANSWER
     try:
         if shape.event_stream_name:
             raise _Unsupported(shape.name)
-        return _structure(shape, frozenset())
+        return _structure(shape, frozenset(), answer=True)  # type: ignore[return-value]
     except _Unsupported:
         return None
 
 
-_converters: weakref.WeakKeyDictionary[OperationModel, Convert | None] = weakref.WeakKeyDictionary()
+_converters: weakref.WeakKeyDictionary[OperationModel, Parse | None] = weakref.WeakKeyDictionary()
 _converters_lock = threading.Lock()
 
 
-def _output_of(operation_model: OperationModel) -> Convert | None:
+def parser(operation_model: OperationModel) -> Parse | None:
+    """The parse of one operation's success, compiled once per model: ``(document,
+    request_id)`` to the parsed dict, its ``ResponseMetadata.HTTPHeaders`` equal to
+    ``response_headers(request_id)``. None where botocore's own parser must parse (the function
+    holds nothing of the model, so a cache keyed weakly by the model may hold it)."""
     try:
         return _converters[operation_model]
     except KeyError:
@@ -154,48 +185,12 @@ def _output_of(operation_model: OperationModel) -> Convert | None:
 def parse(operation_model: OperationModel, document: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
     """The parsed dict a real call gives for the success ``document`` with the response
     ``headers`` (lower-case names, ``x-amzn-requestid`` among them), as ``botocore_parse``."""
-    convert = _output_of(operation_model)
-    if convert is None:
+    answer = parser(operation_model)
+    if answer is None:
         return botocore_parse(operation_model, 200, headers, document)
-    return _with_metadata(convert(document), headers["x-amzn-requestid"], dict(headers))
-
-
-def _with_metadata(parsed: dict[str, Any], request_id: str, headers: dict[str, str]) -> dict[str, Any]:
-    """``parsed`` with the ``ResponseMetadata`` botocore's parser adds to a success (``headers``
-    becomes its ``HTTPHeaders``; no retry was made)."""
-    parsed["ResponseMetadata"] = {
-        "RequestId": request_id,
-        "HTTPStatusCode": 200,
-        "HTTPHeaders": headers,
-        "RetryAttempts": 0,
-    }
+    parsed = answer(document, headers["x-amzn-requestid"])
+    parsed["ResponseMetadata"]["HTTPHeaders"] = dict(headers)
     return parsed
-
-
-_CONTENT_TYPE = "application/x-amz-json-1.1"
-
-
-def response_headers(request_id: str) -> dict[str, str]:
-    """The headers of the mock's answers (lower-case names, as botocore's parser reads them)."""
-    return {"x-amzn-requestid": request_id, "content-type": _CONTENT_TYPE}
-
-
-Parse = Callable[[dict[str, Any], str], dict[str, Any]]
-
-
-def parser(operation_model: OperationModel) -> Parse | None:
-    """``parse`` for one operation model, its conversion looked up once: ``(document,
-    request_id)`` to the parsed dict, with ``response_headers(request_id)`` (the same dict is
-    ``ResponseMetadata.HTTPHeaders``). None where botocore's own parser must parse (the function
-    holds nothing of the model, so a cache keyed weakly by the model may hold it)."""
-    convert = _output_of(operation_model)
-    if convert is None:
-        return None
-
-    def parse_success(document: dict[str, Any], request_id: str) -> dict[str, Any]:
-        return _with_metadata(convert(document), request_id, response_headers(request_id))
-
-    return parse_success
 
 
 def same_as_botocore(

@@ -134,5 +134,5 @@ def _model_with_output(members: dict[str, Any], shapes: dict[str, Any]) -> Any:
 ], ids=["blob", "document", "recursive"])
 def test_a_shape_the_conversion_does_not_cover_is_parsed_by_botocore_itself(members, shapes, document) -> None:
     model = _model_with_output(members, shapes)
-    assert parsing._output_of(model) is None and parsing.parser(model) is None
+    assert parsing.parser(model) is None
     assert parsing.parse(model, document, HEADERS) == parsing.botocore_parse(model, 200, HEADERS, document)
