@@ -89,6 +89,9 @@ def access_key_at_hand(credentials: Any) -> str | None:
     """
     if credentials is None:
         return None
+    if type(credentials) is DeferredCredentials:  # a client created under a mock
+        loaded = credentials._loaded
+        return None if loaded is _UNLOADED else access_key_at_hand(loaded)
     at_hand = getattr(credentials, "access_key_at_hand", None)  # deferred: botocore or aiobotocore session
     if at_hand is not None:
         return at_hand()  # type: ignore[no-any-return]

@@ -30,10 +30,11 @@ from . import arns, model
 from .errors import invalid_arn, validation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TargetKind:
     """A kind of target: ARNs ``arn:<partition>:<service>:...:<resource>`` with ``resource``
-    matching the glob ``resource``."""
+    matching the glob ``resource``. Each kind is one of ``KINDS``, equal only to itself (so the
+    caches keyed by kind hash it by identity)."""
 
     name: str
     service: str
