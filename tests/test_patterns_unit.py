@@ -678,3 +678,12 @@ def test_rule_index_keeps_each_numeric_range_once():
         tracemalloc.stop()
     assert size < 2_000_000  # bytes: about 1 KB a rule, not a bucket per block of every range
     assert index.match({"n": 0.5}) == {i for i, p in enumerate(patterns) if p.matches({"n": 0.5})}
+
+
+def test_fields_of_the_same_strings_share_one_test_across_patterns():
+    # Checking many rules' branches then reads one test for their common source, not one per rule.
+    first = compile({"source": ["orders"], "detail-type": ["a"]})
+    second = compile({"source": ["orders"], "detail": {"n": [1]}})
+
+    assert dict(first._branches[0])["source"] is dict(second._branches[0])["source"]
+    assert dict(first._branches[0])["source"](["orders"]) and not dict(first._branches[0])["source"]([1, None])

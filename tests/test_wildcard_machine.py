@@ -124,20 +124,20 @@ def test_a_long_value_is_read_once_for_every_wildcard_of_its_path(monkeypatch):
 def test_a_one_character_literal_is_found_by_a_scan_not_by_the_machine(monkeypatch):
     # A frequent one-character literal would be named by the machine at every character of a value;
     # str.find finds it at memory speed.
-    seen: list[str] = []
-    scan = Wildcard._scan
+    seen: list[tuple[str, tuple]] = []
+    scan = Wildcard._scan_known
 
-    def counted(self, value):
-        seen.append(self.text)
-        return scan(self, value)
+    def counted(self, value, numbers, known):
+        seen.append((self.text, tuple(numbers)))
+        return scan(self, value, numbers, known)
 
-    monkeypatch.setattr(Wildcard, "_scan", counted)
+    monkeypatch.setattr(Wildcard, "_scan_known", counted)
     index = RuleIndex()
     index.add("one", compile(json.dumps({"x": [{"wildcard": "*a*"}]})))
     index.add("two", compile(json.dumps({"x": [{"wildcard": "*ab*"}]})))
 
     assert index.match({"x": "a" * 5000}) == {"one"}
-    assert set(seen) == {"*a*"}
+    assert seen == [("*a*", (None,))]  # not the machine's: looked for by str.find
 
 
 class _RecordedSet:
@@ -262,7 +262,7 @@ class _GivingUp:
 
 def test_each_wildcard_scans_when_the_machine_gives_up(monkeypatch):
     def build(self):
-        self._built, self._compiled = True, (_GivingUp(), {})
+        self._built, self._compiled = True, _wildcard._Compiled(_GivingUp(), {}, list(self._counts))
 
     monkeypatch.setattr(WildcardSet, "_build", build)
     index = RuleIndex()
@@ -453,8 +453,7 @@ def test_when_the_machine_gives_up_on_a_stretch_each_wildcard_scans_and_the_stre
 
     def giving_up(self):
         build(self)
-        machine, ids = self._compiled
-        self._compiled = (_GivesUpOnStretches(machine), ids)
+        self._compiled.machine = _GivesUpOnStretches(self._compiled.machine)
 
     monkeypatch.setattr(WildcardSet, "_build", giving_up)
     index = RuleIndex()
@@ -474,8 +473,8 @@ def test_a_first_stretch_holding_every_literal_answers_for_the_whole_value(monke
 
     def recording(self):
         build(self)
-        machine, ids = self._compiled
-        self._compiled = (type("Recorded", (), {"Match": lambda _, v: passes.append(len(v)) or machine.Match(v)})(), ids)
+        machine = self._compiled.machine
+        self._compiled.machine = type("Recorded", (), {"Match": lambda _, v: passes.append(len(v)) or machine.Match(v)})()
 
     monkeypatch.setattr(WildcardSet, "_build", recording)
     index = RuleIndex()
@@ -501,8 +500,20 @@ def test_each_wildcard_reads_the_machine_s_answer_once_per_value(monkeypatch):
     monkeypatch.setattr(Wildcard, "_read", counted)
     index = RuleIndex()
     for i in range(10):
-        index.add(i, compile(json.dumps({"x": [{"wildcard": f"*<{i}>*"}], "y": [{"wildcard": f"*<{i}>*"}]})))
-    value = "-" * LONG_VALUE + "".join(f"<{i}>" for i in range(10))
+        index.add(i, compile(json.dumps({"x": [{"wildcard": f"*<{i}*{i}>*"}], "y": [{"wildcard": f"*<{i}*{i}>*"}]})))
+    value = "-" * LONG_VALUE + "".join(f"<{i}{i}>" for i in range(10))
 
     assert index.match({"x": value, "y": value}) == set(range(10))
-    assert sorted(reads) == sorted(f"*<{i}>*" for i in range(10))
+    assert sorted(reads) == sorted(f"*<{i}*{i}>*" for i in range(10))
+
+
+def test_wildcards_of_one_literal_take_the_machine_s_answer_without_reading_it(monkeypatch):
+    monkeypatch.setattr(Wildcard, "_read", lambda *_: pytest.fail("read"))
+    monkeypatch.setattr(Wildcard, "_scan", lambda *_: pytest.fail("scanned"))
+    index = RuleIndex()
+    for i in range(10):
+        index.add(i, compile(json.dumps({"x": [{"wildcard": f"*<{i}>*"}], "y": [{"anything-but": {"wildcard": f"*[{i}]*"}}]})))
+    def value() -> str:  # a string of its own for each path, as JSON text gives
+        return "-" * LONG_VALUE + "".join(f"<{i}>[{i + 5}]" for i in range(10))
+
+    assert index.match({"x": value(), "y": value()}) == set(range(5))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+import weakref
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
@@ -180,6 +181,8 @@ class Field:
         leaf = tuple(self.leaf)
         ips = tuple(self.ip_strs)
         exists_true, exists_false = self.exists_true, self.exists_false
+        if strs and not (nums or self.lits or leaf or ips or exists_true or exists_false):
+            return _strings_test(strs)
 
         def test(values: list[Any] | None) -> bool:
             if not values:
@@ -209,6 +212,23 @@ class Field:
             return False
 
         return test
+
+
+# One test for each set of strings, shared by every field of only those strings (the commonest field:
+# a source, a detail-type), so that checking many rules' branches reads one test, not one per rule.
+_STRINGS_TESTS: weakref.WeakValueDictionary[frozenset[str], Callable[[list[Any] | None], bool]] = (
+    weakref.WeakValueDictionary())
+
+
+def _strings_test(strs: frozenset[str]) -> Callable[[list[Any] | None], bool]:
+    test = _STRINGS_TESTS.get(strs)
+    if test is None:
+        # A leaf that is no string is never equal to one of them.
+        def test(values: list[Any] | None) -> bool:
+            return bool(values) and not strs.isdisjoint(values)  # type: ignore[arg-type]
+
+        test = _STRINGS_TESTS.setdefault(strs, test)
+    return test
 
 
 def number_key(n: int | float) -> Hashable:

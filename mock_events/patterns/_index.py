@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ._compiler import Field, NumericRange, ip_of, is_comparable, leaf_key, literal_key, lowered, number_key
 from ._event import flatten
-from ._wildcard import LONG_VALUE, Wildcard, WildcardSet, forget
+from ._wildcard import LONG_VALUE, Wildcard, WildcardSet, answer_of, forget
 
 if TYPE_CHECKING:
     from . import Pattern
@@ -113,6 +113,53 @@ class _Affixes:
             hit = get(value[n - length:])
             if hit:
                 out |= hit
+
+
+class _Contains:
+    """Wildcards of one path with no literal start or end (``*a*b*``), by text, each with its branches.
+    Those a machine answered for in a long value (``*literal*``, see ``WildcardSet``) are read from its
+    answer all at once; the others are each tried."""
+
+    __slots__ = ("by_text", "wildcards")
+
+    def __init__(self) -> None:
+        self.by_text: dict[str, set[_Branch]] = {}
+        self.wildcards: dict[str, Wildcard] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.by_text)
+
+    def add(self, wildcard: Wildcard, branch: _Branch) -> None:
+        bucket = self.by_text.get(wildcard.text)
+        if bucket is None:
+            self.by_text[wildcard.text] = {branch}
+            self.wildcards[wildcard.text] = wildcard
+        else:
+            bucket.add(branch)
+
+    def discard(self, wildcard: Wildcard, branch: _Branch) -> None:
+        bucket = self.by_text.get(wildcard.text)
+        if bucket is not None:
+            bucket.discard(branch)
+            if not bucket:
+                del self.by_text[wildcard.text], self.wildcards[wildcard.text]
+
+    def size(self, wildcard: Wildcard) -> int:
+        return len(self.by_text.get(wildcard.text, ()))
+
+    def matching(self, value: str, out: set[_Branch]) -> None:
+        by_text, wildcards = self.by_text, self.wildcards
+        known = answer_of(value) if len(value) >= LONG_VALUE else None
+        if known is None:
+            for text, hit in by_text.items():
+                if wildcards[text](value):
+                    out |= hit
+            return
+        for text in known.alone.intersection(by_text):
+            out |= by_text[text]
+        for text in by_text.keys() - known.answered:
+            if wildcards[text](value):
+                out |= by_text[text]
 
 
 def _float_key(x: float) -> int:
@@ -314,7 +361,7 @@ class _Path:
         self.suffix: _Affixes | None = None
         self.prefix_lower: _Affixes | None = None
         self.suffix_lower: _Affixes | None = None
-        self.contains: dict[Wildcard, set[_Branch]] = {}  # wildcards with no literal start or end
+        self.contains: _Contains | None = None
         self.ranges: _Ranges | None = None
         self.networks: _Networks | None = None
         self.anything_but: set[_Branch] = set()
@@ -324,9 +371,9 @@ class _Path:
 
     def bucket_size(self, alt: _Alternative) -> int:
         kind, key = alt
-        if kind in ("exact", "lower", "contains"):
+        if kind in ("exact", "lower"):
             return len(getattr(self, kind).get(key, ()))
-        if kind in ("prefix", "suffix", "prefix_lower", "suffix_lower", "networks"):
+        if kind in ("prefix", "suffix", "prefix_lower", "suffix_lower", "networks", "contains"):
             table = getattr(self, kind)
             return table.size(key) if table is not None else 0
         if kind == "anything_but":
@@ -338,7 +385,7 @@ class _Path:
     def add(self, alt: _Alternative, branch: _Branch) -> None:
         kind, key = alt
         self.size += 1
-        if kind in ("exact", "lower", "contains"):
+        if kind in ("exact", "lower"):
             _bucket_add(getattr(self, kind), key, branch)
         elif kind == "anything_but":
             self.anything_but.add(branch)
@@ -349,14 +396,15 @@ class _Path:
         else:
             table = getattr(self, kind)
             if table is None:
-                table = _Ranges() if kind == "ranges" else _Networks() if kind == "networks" else _Affixes()
+                table = (_Ranges() if kind == "ranges" else _Networks() if kind == "networks"
+                         else _Contains() if kind == "contains" else _Affixes())
                 setattr(self, kind, table)
             table.add(key, branch)
 
     def discard(self, alt: _Alternative, branch: _Branch) -> None:
         kind, key = alt
         self.size -= 1
-        if kind in ("exact", "lower", "contains"):
+        if kind in ("exact", "lower"):
             _bucket_discard(getattr(self, kind), key, branch)
         elif kind == "anything_but":
             self.anything_but.discard(branch)
@@ -379,6 +427,7 @@ class _Path:
                 out |= self.anything_but
         exact, lower, ranges, networks = self.exact, self.lower, self.ranges, self.networks
         prefix, suffix, prefix_lower, suffix_lower = self.prefix, self.suffix, self.prefix_lower, self.suffix_lower
+        contains = self.contains
         for v in values:
             t = v.__class__
             if t is str:
@@ -390,10 +439,8 @@ class _Path:
                     prefix.prefixes_of(v, out)
                 if suffix:
                     suffix.suffixes_of(v, out)
-                if self.contains:
-                    for wildcard, hit in self.contains.items():
-                        if wildcard(v):
-                            out |= hit
+                if contains:
+                    contains.matching(v, out)
                 if lower or prefix_lower or suffix_lower:
                     low = lowered(v)
                     if lower:
@@ -454,6 +501,23 @@ def _alternatives(field: Field) -> list[_Alternative]:
     return alts
 
 
+def _decided_by_filing(field: Field) -> bool:
+    """Whether the structures a field's alternatives are filed in return a branch only for events
+    the field matches, so that checking the branch need not test that field again: true when every
+    alternative is an exact string, number or literal, an equals-ignore-case, a prefix or suffix (of
+    either case), a wildcard filed by its whole text or by what it contains, or an ``exists``."""
+    if field.ip_strs:  # exact addresses are filed as networks, which are left to the check
+        return False
+    for op in field.operators:
+        kind = op[0]
+        if kind == "wildcard":
+            if _wildcard_alternative(op[1])[0] not in ("exact", "contains"):
+                return False
+        elif kind not in ("prefix", "suffix", "lower"):
+            return False
+    return True
+
+
 def _scanning_wildcards(field: Field) -> list[str]:
     """The texts of the wildcards a field's tests try (its ``wildcard``s and ``anything-but``
     wildcards) that look inside a value."""
@@ -512,8 +576,10 @@ class RuleIndex:
         self._patterns[key] = pattern
         placed: list[tuple[str, _Alternative, _Branch]] = []
         for fields, tests in zip(pattern._fields, pattern._branches):
-            branch = _Branch(key, tests)
             path, alts = self._cheapest(fields)
+            if _decided_by_filing(fields[path]):
+                tests = tuple(test for test in tests if test[0] != path)
+            branch = _Branch(key, tests)
             for alt in alts:
                 if alt[0] == "absent":
                     _bucket_add(self._absent, path, branch)

@@ -22,6 +22,8 @@ milliseconds for scanning). A literal search's states are the literals' prefixes
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import chain
+from collections.abc import Sequence
 from typing import Any
 
 try:
@@ -91,35 +93,37 @@ class Wildcard:
         over ``value`` answered, when one did (see ``WildcardSet.remember``), else a scan."""
         if value.__class__ is not str:
             return False
-        if self._fixed < 0:
-            return value == self.prefix
-        if len(value) < self._fixed or not value.startswith(self.prefix) or not value.endswith(self.suffix):
-            return False
-        if not self._middle:
-            return True
-        if len(value) >= LONG_VALUE:
+        if self._middle and len(value) >= LONG_VALUE:
             known = _known.get(id(value))
             if known is not None and known.value is value:
-                answers = known.answers
-                answer = answers.get(self.text)
+                text = self.text
+                if text in known.answered:
+                    return text in known.alone
+                answer = known.answers.get(text)
                 if answer is None:
-                    answers[self.text] = answer = self._read(value, known)
+                    known.answers[text] = answer = self._ends_fit(value) and self._read(value, known)
                 return answer
-        return self._scan(value)
+        if self._fixed < 0:
+            return value == self.prefix
+        return self._ends_fit(value) and (not self._middle or self._scan(value))
+
+    def _ends_fit(self, value: str) -> bool:
+        """Whether ``value`` starts with the prefix and ends with the suffix, apart."""
+        return len(value) >= self._fixed and value.startswith(self.prefix) and value.endswith(self.suffix)
 
     def _read(self, value: str, known: _Answer) -> bool:
         """Whether ``value`` matches, from what the machine found in it."""
-        ids, found = known.ids, known.found
         # The machine's id of each literal; None for one it does not look for (see _machine_literals).
-        numbers = [ids.get(literal) for literal in self._middle]
+        numbers = known.plans.get(self.text)
+        if numbers is None:  # a wildcard of another path asking of the same string
+            numbers = tuple(known.ids.get(literal) for literal in self._middle)
+        found = known.found
         for i in numbers:
             if i is not None and i not in found:
                 return False
         if self._alone and numbers[0] is not None:
             return True
-        if numbers != [None] * len(numbers):
-            return self._scan_known(value, numbers, known)
-        return self._scan(value)
+        return self._scan_known(value, numbers, known)
 
     def _scan(self, value: str) -> bool:
         """Whether the middle segments are in order between ``value``'s prefix and suffix.
@@ -137,17 +141,21 @@ class Wildcard:
             pos = found + len(segment)
         return True
 
-    def _scan_known(self, value: str, numbers: list[int | None], known: _Answer) -> bool:
+    def _scan_known(self, value: str, numbers: Sequence[int | None], known: _Answer) -> bool:
         """``_scan``, where a literal not found within ``CHUNK`` characters is looked for further on
         only in the stretches the machine says it starts in (for a literal the machine knows: its
-        id in ``numbers``)."""
+        id in ``numbers``; one it does not know is looked for further on by ``str.find``)."""
         pos = len(self.prefix)
         end = len(value) - len(self.suffix)
         for literal, i in zip(self._middle, numbers):
             size = len(literal)
-            near = pos + CHUNK  # occurrences starting before it are looked for first
-            found = value.find(literal, pos, min(end, near + size - 1))
-            if found < 0 and near <= end - size:
+            # occurrences starting before ``pos + CHUNK`` are looked for first
+            stop = pos + CHUNK + size - 1
+            found = value.find(literal, pos, stop if stop < end else end)
+            if found < 0:
+                near = pos + CHUNK
+                if near > end - size:
+                    return False
                 where = known.chunks() if i is not None else None
                 if where is None:
                     found = value.find(literal, near, end)
@@ -159,8 +167,8 @@ class Wildcard:
                         # the occurrences that start in this stretch, at ``near`` or after
                         found = value.find(literal, max(near, start), min(end, start + CHUNK + size - 1))
                         k += 1
-            if found < 0:
-                return False
+                if found < 0:
+                    return False
             pos = found + size
         return True
 
@@ -174,14 +182,19 @@ CHUNK = 4096
 
 class _Answer:
     """What a machine found in one value: ``found``, the ids (in ``ids``, literal -> id) of the
-    literals that occur in it; once a wildcard asks, in which stretches of ``CHUNK`` characters
-    each starts; and each wildcard's answer, once given (a rule's wildcard is asked when the rule
-    index looks for candidates and again when it checks them)."""
+    literals that occur in it; ``alone``, the texts of the ``*literal*`` wildcards that match, of those
+    the machine answers for (``answered``); once a wildcard asks, in which stretches of ``CHUNK``
+    characters each literal starts; and each other wildcard's answer, once given (a rule's wildcard
+    may be asked when the rule index looks for candidates and again when it checks them)."""
 
-    __slots__ = ("value", "machine", "ids", "found", "answers", "_chunks", "_stretches_read")
+    __slots__ = ("value", "machine", "ids", "plans", "found", "alone", "answered", "answers", "_chunks",
+                 "_stretches_read")
 
-    def __init__(self, value: str, machine: Any, ids: dict[str, int], found: frozenset[int]) -> None:
-        self.value, self.machine, self.ids, self.found = value, machine, ids, found
+    def __init__(self, value: str, compiled: _Compiled, found: frozenset[int]) -> None:
+        self.value, self.found = value, found
+        self.machine, self.ids, self.plans = compiled.machine, compiled.ids, compiled.plans
+        self.alone = set(chain.from_iterable(map(compiled.alone_of.__getitem__, found)))
+        self.answered = compiled.alone_texts
         self.answers: dict[str, bool] = {}  # wildcard text -> whether the value matches it
         self._chunks: dict[int, list[int]] | None = None
         self._stretches_read = False  # whether the stretches were read (then _chunks is None if that failed)
@@ -272,6 +285,28 @@ def _machine_literals(texts: list[str]) -> list[str]:
     return list(chain)
 
 
+class _Compiled:
+    """A machine and what reading its answers needs: ``ids``, literal -> the machine's id of it;
+    ``plans``, wildcard text -> the id of each of its literals (None for one the machine does not look
+    for); ``alone_of``, by id, the texts of the ``*literal*`` wildcards of that literal, whose answers
+    are the machine's (``alone_texts``: all of them)."""
+
+    __slots__ = ("machine", "ids", "plans", "alone_of", "alone_texts")
+
+    def __init__(self, machine: Any, ids: dict[str, int], texts: list[str]) -> None:
+        self.machine, self.ids = machine, ids
+        self.plans: dict[str, tuple[int | None, ...]] = {}
+        alone_of: list[list[str]] = [[] for _ in range(max(ids.values(), default=0) + 1)]
+        for text in texts:
+            wildcard = Wildcard(text)
+            numbers = tuple(ids.get(literal) for literal in wildcard.literals)
+            self.plans[text] = numbers
+            if wildcard._alone and numbers[0] is not None:
+                alone_of[numbers[0]].append(text)
+        self.alone_of = [tuple(of) for of in alone_of]
+        self.alone_texts = frozenset(chain.from_iterable(alone_of))
+
+
 class WildcardSet:
     """The wildcard texts of one path of a bus (counted, as several rules may share one), and the
     machine that finds their literals in a value in one pass, made when first needed after a change."""
@@ -282,7 +317,7 @@ class WildcardSet:
         self._counts: dict[str, int] = {}
         # The machine and its ids of the literals, as one value: a thread reading it while another
         # builds sees one build or the other, never a machine with another build's ids.
-        self._compiled: tuple[Any, dict[str, int]] | None = None
+        self._compiled: _Compiled | None = None
         self._built = True  # nothing to build yet
 
     def __len__(self) -> int:
@@ -315,16 +350,17 @@ class WildcardSet:
         options.max_mem = 32 << 20
         machine = re2.Set.SearchSet(options)
         ids: dict[str, int] = {}
+        texts = list(self._counts)
         try:
             # Index 0 matches every value (at its start), so an answer without it is a pass the
             # machine gave up on (RE2 stops when its memory budget runs out).
             machine.Add(r"\A")
-            for literal in _machine_literals(list(self._counts)):
+            for literal in _machine_literals(texts):
                 ids[literal] = machine.Add(_pattern(literal))
             machine.Compile()
         except re2.error:  # too large to compile within the budget: each wildcard scans alone
             return
-        self._compiled = (machine, ids)
+        self._compiled = _Compiled(machine, ids, texts)
 
     def remember(self, value: str) -> bool:
         """Run the machine over ``value`` and keep which literals occur, for the wildcards to read until
@@ -334,7 +370,7 @@ class WildcardSet:
         compiled = self._compiled
         if compiled is None:
             return False
-        machine, ids = compiled
+        machine, ids = compiled.machine, compiled.ids
         try:
             # The first stretch first: when every literal is in it (frequent literals, which the
             # machine would name at almost every character), it answers for the whole value.
@@ -345,8 +381,14 @@ class WildcardSet:
             return False
         if not matched or 0 not in matched:
             return False
-        _known[id(value)] = _Answer(value, machine, ids, frozenset(matched))
+        _known[id(value)] = _Answer(value, compiled, frozenset(matched))
         return True
+
+
+def answer_of(value: str) -> _Answer | None:
+    """What a machine found in ``value``, if one ran over it (see ``WildcardSet.remember``)."""
+    known = _known.get(id(value))
+    return known if known is not None and known.value is value else None
 
 
 def forget(value: str) -> None:
