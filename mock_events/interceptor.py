@@ -33,7 +33,7 @@ from . import aio, clients, jsontext, parsing
 from .model import SERVICE_NAME, OutputShapeError, check_output, input_validator, validate
 from .errors import ServiceError, is_test_failure
 from .dispatch import dispatch
-from .service import Context
+from .service import HANDLERS, Context
 
 if TYPE_CHECKING:
     from .mock import EventsMock
@@ -170,13 +170,6 @@ def _operation(model: Any) -> _Operation:
     return operation
 
 
-def _account_of(request_signer: Any, mock: EventsMock) -> str:
-    key = clients.access_key_at_hand(getattr(request_signer, "_credentials", None))
-    if key and len(key) == 12 and key.isdigit():
-        return key
-    return mock.account_id
-
-
 def _answer(
     model: Any, params: dict[str, Any], request_signer: Any, context: dict[str, Any], **_: Any
 ) -> Any:
@@ -184,17 +177,28 @@ def _answer(
         return None
     mock = _active[-1]
     backend = mock._backend
-    region = context.get("client_region") or mock.region
-    account = _account_of(request_signer, mock)
     request_id = backend.ids.uuid()
+    # The common paths of _operation, _account_of and dispatch are written out: a call costs
+    # most in the cold context of a boto3 call.
     try:
-        operation = _operation(model)
+        seen = _operations.get(id(model))
+        operation = seen[1] if seen is not None and seen[0]() is model else _operation(model)
         request = _request_body(params.get("body"))
         check = operation.check
         if check is not None and not check(request):
             validate(operation.name, request)  # raises AWS's ValidationException
         backend.clock.run_due()
-        result = dispatch(Context(backend, account, region), operation.name, request)
+        key = clients.access_key_at_hand(getattr(request_signer, "_credentials", None))
+        ctx = Context(
+            backend,
+            key if key and len(key) == 12 and key.isdigit() else mock.account_id,
+            context.get("client_region") or mock.region,
+        )
+        handler = HANDLERS.get(operation.name)
+        if handler is None:
+            result = dispatch(ctx, operation.name, request)  # raises NotImplementedException
+        else:
+            result = backend.run(handler, ctx, request)
         if mock.check_responses:
             check_output(operation.name, result)
             difference = parsing.same_as_botocore(model, result, parsing.response_headers(request_id))
