@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import sys
 from typing import Any
 
@@ -167,12 +168,16 @@ def disable_rule(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @operation("ListRules")
 def list_rules(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     bus = lookup.bus(ctx, params.get("EventBusName"), action="events:ListRules")
-    prefix = params.get("NamePrefix", "")
-    rules = [r for r in bus.rules.values() if r.name.startswith(prefix)]
-    chunk, token = pagination.page(rules, params, key=lambda r: r.name)
-    return pagination.with_token(
-        {"Rules": [project(describe(r), "ListRules", list_key="Rules") for r in chunk]}, token
-    )
+    prefix = params.get("NamePrefix")
+    rules = [r for r in bus.rules.values() if r.name.startswith(prefix)] if prefix else list(bus.rules.values())
+    chunk, token = pagination.page(rules, params, key=_name)
+    listed = []
+    for rule in chunk:
+        listed.append(project(describe(rule), "ListRules", list_key="Rules"))
+    return pagination.with_token({"Rules": listed}, token)
+
+
+_name = operator.attrgetter("name")
 
 
 @operation("ListRuleNamesByTarget")
