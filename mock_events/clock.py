@@ -191,6 +191,8 @@ class Clock:
             return pinned
         if frozen_at is not None:
             return frozen_at
+        if not offset:
+            return datetime.now(timezone.utc)
         return _running(offset)
 
     @property

@@ -223,7 +223,7 @@ def publish(
     time, if the caller read it (an event no rule takes is recorded as unmatched at that time)."""
     log = backend.log
     log._append(log.events, (bus.arn, event))
-    names = bus.index.match(event)
+    names = bus.index.match(event) if bus.rules else None  # the index holds patterns of bus.rules only
     if not names:
         if rule_filter is None:
             when = backend.clock.now() if now is None else now

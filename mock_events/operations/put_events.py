@@ -96,11 +96,6 @@ def _missing_bus(ctx: Context, entry: dict[str, Any]) -> tuple[str, str]:
     return arns.bus_arn(region, account or ctx.account, name), region
 
 
-def check_request_size(entries: list[dict[str, Any]]) -> None:
-    if request_size(entries) > MAX_REQUEST_SIZE:
-        raise validation("Total size of the entries in the request is over the limit.")
-
-
 _read_detail = jsontext.reader(int_range=jsontext.INT64)
 _MALFORMED_DETAIL = ("MalformedDetail", "Detail is malformed.")
 
@@ -140,9 +135,10 @@ def put_entries(ctx: Context, entries: list[dict[str, Any]], resolve: Resolve) -
 
     An entry has one event id, whichever buses its event reaches.
     """
-    check_request_size(entries)
+    if request_size(entries) > MAX_REQUEST_SIZE:
+        raise validation("Total size of the entries in the request is over the limit.")
     backend = ctx.backend
-    now = ctx.now()
+    now = backend.clock.now()
     results: list[dict[str, Any]] = []
     failed = 0
     routed: list[tuple[EventBus | str, dict[str, Any], str | None]] = []
