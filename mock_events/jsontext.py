@@ -211,14 +211,26 @@ def _encode_iteratively(
     value: Any, text_of_string: Callable[[str], str], text_of_key: Callable[[str], str]
 ) -> str:
     parts: list[str] = []
-    # Each frame: (iterator over the container's items, its closing bracket, is it a dict, first?)
+    # Each frame: (iterator over the container's items, its closing bracket, is it a dict, first?,
+    # the container, where its text starts in parts)
     stack: list[list[Any]] = []
+    # The parts of each container already written, by identity: a value may hold one container in
+    # several places (an InputPath's matches that nest one another), each written once, not each time.
+    written: dict[int, tuple[Any, int, int]] = {}
+    texts: dict[int, str] = {}
     node = value
     while True:
         if type(node) is dict or type(node) is list:
-            is_dict = type(node) is dict
-            parts.append("{" if is_dict else "[")
-            stack.append([iter(_children(node)), "}" if is_dict else "]", is_dict, True])
+            done = written.get(id(node))
+            if done is not None and done[0] is node:
+                text = texts.get(id(node))
+                if text is None:
+                    texts[id(node)] = text = "".join(parts[done[1]:done[2]])
+                parts.append(text)
+            else:
+                is_dict = type(node) is dict
+                stack.append([iter(_children(node)), "}" if is_dict else "]", is_dict, True, node, len(parts)])
+                parts.append("{" if is_dict else "[")
         elif type(node) is str:
             parts.append(text_of_string(node))
         else:
@@ -229,6 +241,7 @@ def _encode_iteratively(
             if item is None:
                 parts.append(frame[1])
                 stack.pop()
+                written[id(frame[4])] = (frame[4], frame[5], len(parts))
                 continue
             if not frame[3]:
                 parts.append(",")
