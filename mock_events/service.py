@@ -95,26 +95,28 @@ class Backend:
 class Context:
     """Who is calling, and where: what a handler needs beside the request."""
 
-    __slots__ = ("_resources", "account", "backend", "region")
+    __slots__ = ("account", "backend", "region", "resources")
+
+    resources: RegionState
+    """The resources the calling account holds in the calling Region (created when first read)."""
 
     def __init__(self, backend: Backend, account: str, region: str) -> None:
         self.backend = backend
         self.account = account
         self.region = region
-        self._resources: RegionState | None = None
+        found = backend.regions.get((account, region))
+        if found is not None:  # else made by __getattr__ when first read
+            self.resources = found
+
+    def __getattr__(self, name: str) -> Any:
+        # Only for a slot not set yet: the resources of an account and Region that hold none yet.
+        if name != "resources":
+            raise AttributeError(name)
+        self.resources = found = self.backend.region(self.account, self.region)
+        return found
 
     def __repr__(self) -> str:
         return f"Context(account={self.account!r}, region={self.region!r})"
-
-    @property
-    def resources(self) -> RegionState:
-        """The resources the calling account holds in the calling Region."""
-        found = self._resources
-        if found is None:
-            backend = self.backend
-            found = backend.regions.get((self.account, self.region)) or backend.region(self.account, self.region)
-            self._resources = found
-        return found
 
     def now(self):  # noqa: ANN201 - datetime
         return self.backend.clock.now()
