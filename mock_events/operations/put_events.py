@@ -58,28 +58,6 @@ def _required(name: str) -> dict[str, str]:
     )
 
 
-def resolve_bus(
-    ctx: Context, entry: dict[str, Any]
-) -> tuple[EventBus | None, dict[str, str] | None]:
-    """The bus an entry names (None when it does not exist), or the entry's error.
-
-    Another account's bus takes the entry only where its policy allows ``events:PutEvents``,
-    with ``events:source`` and ``events:detail-type`` as condition keys.
-    """
-    account, region, name = arns.parse_bus(entry.get("EventBusName") or "default")
-    if account is None:
-        return ctx.resources.buses.get(name), None
-    state = ctx.backend.regions.get((account, region or ctx.region))
-    bus = state.buses.get(name) if state is not None else None
-    if bus is not None:
-        keys = {"events:source": [entry["Source"]], "events:detail-type": [entry["DetailType"]]}
-        try:
-            access.require(ctx, bus, "events:PutEvents", keys=keys)
-        except ServiceError as denied:
-            return None, entry_error(denied.code, denied.message)
-    return bus, None
-
-
 Destination = tuple[Union[EventBus, str], str, str]
 """Where an accepted entry goes: ``(bus, account, region)``, the bus or the ARN of the bus it
 named, which does not exist; and the event's account and region (a plain tuple: one is built
@@ -168,12 +146,26 @@ def put_entries(ctx: Context, entries: list[dict[str, Any]], resolve: Resolve) -
 
 
 def _to_named_bus(ctx: Context, entry: dict[str, Any]) -> tuple[list[Destination], dict[str, str] | None]:
-    """PutEvents' destination: the bus the entry names (or ``default``)."""
+    """PutEvents' destination: the bus the entry names (or ``default``), which may not exist; or
+    the entry's error.
+
+    Another account's bus takes the entry only where its policy allows ``events:PutEvents``,
+    with ``events:source`` and ``events:detail-type`` as condition keys.
+    """
     if entry["Source"].startswith(RESERVED_SOURCE_PREFIX):
         return [], not_authorized_for_source()
-    bus, error = resolve_bus(ctx, entry)
-    if error is not None:
-        return [], error
+    account, region, name = arns.parse_bus(entry.get("EventBusName") or "default")
+    if account is None:
+        bus = ctx.resources.buses.get(name)
+    else:
+        state = ctx.backend.regions.get((account, region or ctx.region))
+        bus = state.buses.get(name) if state is not None else None
+        if bus is not None and bus.account != ctx.account:
+            keys = {"events:source": [entry["Source"]], "events:detail-type": [entry["DetailType"]]}
+            try:
+                access.require(ctx, bus, "events:PutEvents", keys=keys)
+            except ServiceError as denied:
+                return [], entry_error(denied.code, denied.message)
     if bus is None:
         arn, region = _missing_bus(ctx, entry)
         return [(arn, ctx.account, region)], None
