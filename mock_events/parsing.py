@@ -136,11 +136,24 @@ def _structure(shape: Shape, within: frozenset[str], *, answer: bool = False) ->
     lines += ["    out = {}", "    get = value.get"]
     for name, member in shape.members.items():
         key = member.serialization.get("name", name)
+        lines += [f"    x = get({key!r})", "    if x is not None:"]
+        each = _converter(member.member, within) if member.type_name == "list" else None
+        if each is not None:
+            # A list of converted items, converted here (a comprehension is a call of its own).
+            namespace[f"_c{len(namespace)}"] = each
+            item = f"_c{len(namespace) - 1}(v)"
+            lines += [
+                "        items = []",
+                "        for v in x:",
+                f"            items.append(None if v is None else {item})",
+                f"        out[{name!r}] = items",
+            ]
+            continue
         convert = _converter(member, within)
         if convert is not None:
             namespace[f"_c{len(namespace)}"] = convert
         item = "x" if convert is None else f"_c{len(namespace) - 1}(x)"
-        lines += [f"    x = get({key!r})", "    if x is not None:", f"        out[{name!r}] = {item}"]
+        lines.append(f"        out[{name!r}] = {item}")
     if answer:
         lines.append(f"    out['ResponseMetadata'] = {_METADATA_SOURCE}")
     lines.append("    return out")
