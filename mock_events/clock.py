@@ -178,7 +178,9 @@ class Clock:
         # the running time, real now + offset.
         self._state: tuple[datetime | None, datetime | None, timedelta] = (None, None, timedelta(0))
         self._runner: int | None = None  # thread id running timers
-        self._heap: list[tuple[datetime, int, Timer]] = []
+        self.timers: list[tuple[datetime, int, Timer]] = []
+        """The armed timers, a heap of ``(when, sequence, timer)`` (read-only outside the clock:
+        while it is empty, ``run_due`` has nothing to do)."""
         self._seq = itertools.count()
         self._listeners: list[Listener] = []
 
@@ -316,7 +318,7 @@ class Clock:
         """
         timer = Timer(_as_utc(when), callback, label, count_until)
         with self._lock:
-            heapq.heappush(self._heap, (timer.when, next(self._seq), timer))
+            heapq.heappush(self.timers, (timer.when, next(self._seq), timer))
         return timer
 
     def run_due(self) -> None:
@@ -326,7 +328,7 @@ class Clock:
         callback) or in another (whose callback may be waiting on this one): that run picks
         up whatever is due.
         """
-        if not self._heap:  # no timer at all (one armed meanwhile is as if armed just after)
+        if not self.timers:  # no timer at all (one armed meanwhile is as if armed just after)
             return
         with self._lock:
             if not self._has_due(self.now()):
@@ -344,7 +346,7 @@ class Clock:
         self._raise_first(errors)
 
     def _has_due(self, limit: datetime) -> bool:
-        heap = self._heap
+        heap = self.timers
         while heap and heap[0][2].cancelled:
             heapq.heappop(heap)
         return bool(heap) and heap[0][0] <= limit
@@ -364,7 +366,7 @@ class Clock:
                     limit = target if target is not None else self._unpinned_now()
                     if not self._has_due(limit):
                         return errors
-                    _, _, timer = heapq.heappop(self._heap)
+                    _, _, timer = heapq.heappop(self.timers)
                     # now() never steps back within one run, even for a timer added in the past.
                     if self._pinned is None or timer.when > self._pinned:
                         self._pinned = timer.when
@@ -392,7 +394,7 @@ class Clock:
             return
         with self._lock:
             limit = target if target is not None else self._unpinned_now()
-            due = [timer for when, _, timer in self._heap if when <= limit and not timer.cancelled]
+            due = [timer for when, _, timer in self.timers if when <= limit and not timer.cancelled]
         if len(due) <= threshold and all(timer.count_until is None for timer in due):
             return
         counts: dict[str, int] = {}
@@ -423,7 +425,7 @@ class Clock:
     def __repr__(self) -> str:
         with self._lock:
             now, frozen = self.now(), self._frozen_at is not None
-            pending = sum(1 for _, _, timer in self._heap if not timer.cancelled)
+            pending = sum(1 for _, _, timer in self.timers if not timer.cancelled)
         return f"<Clock {now.isoformat()} {'frozen' if frozen else 'running'}, {pending} timers pending>"
 
     # -- listeners ---------------------------------------------------------------------------

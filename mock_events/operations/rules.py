@@ -77,7 +77,7 @@ def store_rule(
         compile_pattern(ctx, pattern_text, sized=managed_by is None) if pattern_text is not None else None
     )
     existing = bus.rules.get(name)
-    if existing is not None and managed_by is None:
+    if existing is not None and managed_by is None and existing.managed_by is not None:
         lookup.refuse_managed(existing)
     if existing is None and len(bus.rules) >= ctx.backend.quotas["rules_per_event_bus"]:
         raise limit_exceeded()
