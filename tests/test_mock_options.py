@@ -4,6 +4,7 @@ holds its answers to the model's output shapes. Neither reaches another mock."""
 from __future__ import annotations
 
 import random
+import threading
 import uuid
 from typing import Any
 
@@ -76,6 +77,39 @@ def test_ids_are_version_4_uuids_of_the_seeded_random_bits() -> None:
     ids, bits = Ids(seed=7), random.Random(7)
     for _ in range(1000):
         assert ids.uuid() == str(uuid.UUID(int=bits.getrandbits(128), version=4))
+
+
+def test_ids_drawn_ahead_are_the_seeded_ones_however_uuids_and_characters_interleave() -> None:
+    from mock_events.ids import Ids
+
+    plans = random.Random(0)
+    for seed in range(40):
+        ids, bits = Ids(seed=seed), random.Random(seed)
+        for _ in range(plans.randint(1, 600)):
+            if plans.random() < 0.85:
+                assert ids.uuid() == str(uuid.UUID(int=bits.getrandbits(128), version=4))
+            else:
+                count = plans.randint(1, 40)
+                assert ids.characters("abc123", count) == "".join(bits.choices("abc123", k=count))
+
+
+def test_threads_drawing_ids_never_get_the_same_one() -> None:
+    from mock_events.ids import Ids
+
+    ids, got = Ids(seed=1), []
+
+    def draw() -> None:
+        for i in range(5000):
+            got.append(ids.uuid())
+            if i % 97 == 0:
+                ids.characters("ab", 3)  # takes the source back to the ids handed out
+
+    threads = [threading.Thread(target=draw) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(got)) == len(got) == 20000
 
 
 def test_different_seeds_give_different_ids() -> None:
