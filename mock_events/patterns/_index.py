@@ -564,6 +564,8 @@ class RuleIndex:
 
     def add(self, key: Hashable, pattern: Pattern) -> None:
         """File ``pattern`` under ``key``, replacing what ``key`` held."""
+        if self._patterns.get(key) is pattern:  # PutRule again with the same pattern text (as in _add)
+            return
         with self._lock:
             self._add(key, pattern)
 
