@@ -242,7 +242,9 @@ class _Validator:
     Both read the same ``_Rules``; the children of a list, map or structure are validators too.
     """
 
-    __slots__ = ("function", "key", "member", "members", "ok", "remembered", "required", "rules", "shape", "value")
+    __slots__ = (
+        "function", "key", "linked", "member", "members", "ok", "remembered", "required", "rules", "shape", "value",
+    )
 
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
@@ -259,6 +261,9 @@ class _Validator:
         self.value: _Validator | None = None
         self.members: dict[str, _Validator] = {}
         self.required: tuple[str, ...] = ()
+        self.linked = False
+        """Whether ``_link`` built its children and check (a shape that holds itself is met
+        again while it is being linked)."""
 
     def check_of(self, value: str) -> str:
         """A Python expression: whether the Python expression ``value`` passes this check."""
@@ -315,55 +320,82 @@ class _Validator:
 
 def _link(node: _Validator, memo: dict[str, _Validator]) -> None:
     """Build ``node``'s children and its fast check ``ok``: its own tests, then its children's,
-    compiled into one function for a list, map or structure (leaves inline)."""
+    compiled into one function for a list, map or structure (leaves inline, and the containers
+    within it up to ``_INLINED_DEPTH`` levels, as a call costs more than the check it makes)."""
     shape = node.shape
-    own = " and ".join(test.of("v") for test in node.rules.tests())
     t = shape.type_name
     if t == "list":
         node.member = _validator(shape.member, memo)
-        body = [
-            f"if not ({own}):",
-            "    return False",
-            "for x in v:",
-            f"    if x is None or not ({node.member.check_of('x')}):",
-            "        return False",
-        ]
     elif t == "map":
         node.key = _validator(shape.key, memo)
         node.value = _validator(shape.value, memo)
-        body = [
-            f"if not ({own}):",
-            "    return False",
-            "for k, x in v.items():",
-            f"    if not ({node.key.check_of('k')}) or (x is not None and not ({node.value.check_of('x')})):",
-            "        return False",
-        ]
     elif t == "structure":
         node.members = {name: _validator(m, memo) for name, m in shape.members.items()}
         node.required = tuple(shape.required_members)
-        body = [f"if not ({own}):", "    return False"]
-        body += [f"if v.get({name!r}) is None:\n    return False" for name in node.required]
-        # Members checked alike share one branch: fewer comparisons per member present.
-        alike: dict[str, list[str]] = {}
-        for name, member in node.members.items():
-            alike.setdefault(member.check_of("x"), []).append(name)
-        if alike:
-            body += ["for name, x in v.items():", "    if x is None:", "        continue"]
-            for i, (check, names) in enumerate(alike.items()):
-                which = f"name == {names[0]!r}" if len(names) == 1 else f"name in {_bind(frozenset(names))}"
-                body += [f"    {'if' if i == 0 else 'elif'} {which}:", f"        if not ({check}):", "            return False"]
     else:
+        own = " and ".join(test.of("v") for test in node.rules.tests())
         node.ok = eval(f"lambda v: {own}", _NAMES)  # noqa: S307 - our own source
         if t == "string" and "pattern" in shape.metadata:
             passed: set[str] = set()
             node.ok = _remembering(node.ok, passed)
             node.remembered = (_bind(passed), _bind(node.ok))
+        node.linked = True
         return
     assert node.function is not None
-    source = f"def {node.function}(v):\n" + "".join(f"    {line}\n" for line in "\n".join(body).split("\n"))
-    source += "    return True\n"
+    body = _container_check(node, "v", 0)
+    source = f"def {node.function}(v):\n" + "".join(f"    {line}\n" for line in body) + "    return True\n"
     exec(source, _NAMES)  # noqa: S102 - our own source, from the model's constraints
     node.ok = _NAMES[node.function]
+    node.linked = True
+
+
+_INLINED_DEPTH = 3
+
+
+def _check(node: _Validator, value: str, depth: int) -> list[str]:
+    """Statements that return False unless the value named ``value`` passes ``node``: a linked
+    container's own statements while not too deep, else its compiled check's call."""
+    if node.function is not None and node.linked and depth <= _INLINED_DEPTH:
+        return _container_check(node, value, depth)
+    return [f"if not ({node.check_of(value)}):", "    return False"]
+
+
+def _indented(lines: list[str], by: int) -> list[str]:
+    return [" " * by + line for line in lines]
+
+
+def _container_check(node: _Validator, v: str, depth: int) -> list[str]:
+    """The statements of a list, map or structure check of the value named ``v`` (names of
+    their own at each ``depth``)."""
+    own = " and ".join(test.of(v) for test in node.rules.tests())
+    lines = [f"if not ({own}):", "    return False"]
+    x = f"x{depth}"
+    t = node.shape.type_name
+    if t == "list":
+        assert node.member is not None
+        lines += [f"for {x} in {v}:", f"    if {x} is None:", "        return False"]
+        lines += _indented(_check(node.member, x, depth + 1), 4)
+    elif t == "map":
+        assert node.key is not None and node.value is not None
+        k = f"k{depth}"
+        lines += [f"for {k}, {x} in {v}.items():"]
+        lines += _indented(_check(node.key, k, depth + 1), 4)
+        lines += [f"    if {x} is not None:"] + _indented(_check(node.value, x, depth + 1), 8)
+    else:
+        for name in node.required:
+            lines += [f"if {v}.get({name!r}) is None:", "    return False"]
+        # Members checked alike share one branch: fewer comparisons per member present.
+        alike: dict[str, tuple[_Validator, list[str]]] = {}
+        for name, member in node.members.items():
+            key = member.function or member.check_of("x")
+            alike.setdefault(key, (member, []))[1].append(name)
+        if alike:
+            n = f"n{depth}"
+            lines += [f"for {n}, {x} in {v}.items():", f"    if {x} is None:", "        continue"]
+            for i, (member, names) in enumerate(alike.values()):
+                which = f"{n} == {names[0]!r}" if len(names) == 1 else f"{n} in {_bind(frozenset(names))}"
+                lines += [f"    {'if' if i == 0 else 'elif'} {which}:"] + _indented(_check(member, x, depth + 1), 8)
+    return lines
 
 
 _REMEMBERED = 256

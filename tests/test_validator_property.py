@@ -159,3 +159,48 @@ def test_a_refusal_of_the_fast_check_that_the_walk_cannot_explain_is_an_error_no
     monkeypatch.setattr(node, "ok", lambda value: False)
     with pytest.raises(AssertionError, match="fast check refused"):
         validate("DescribeRule", {"Name": "r"})
+
+
+def _shapes(definitions: dict[str, Any], root: str) -> Shape:
+    from botocore.model import ShapeResolver
+
+    return ShapeResolver(definitions).get_shape_by_name(root)
+
+
+def test_a_shape_that_holds_itself_is_checked_at_every_depth() -> None:
+    node = _validator(_shapes({
+        "Node": {"type": "structure", "members": {"Next": {"shape": "Node"}, "V": {"shape": "Short"}}},
+        "Short": {"type": "string", "max": 3},
+    }, "Node"), {})
+
+    def chain(depth: int, value: str) -> dict[str, Any]:
+        return {"V": value} if depth == 0 else {"V": "a", "Next": chain(depth - 1, value)}
+
+    for depth in range(8):
+        assert node.ok(chain(depth, "abc"))
+        assert not node.ok(chain(depth, "abcd"))
+        assert not node.ok(chain(depth, 1))
+
+
+def test_containers_nested_deeper_than_one_compiled_check_holds_are_checked() -> None:
+    definitions: dict[str, Any] = {"Leaf": {"type": "string", "min": 1}}
+    for level in range(6):  # L0 lists Leaf, L1 maps to L0, L2 lists L1, ... deeper than the inlined depth
+        inner = "Leaf" if level == 0 else f"L{level - 1}"
+        if level % 2 == 0:
+            definitions[f"L{level}"] = {"type": "list", "member": {"shape": inner}, "max": 2}
+        else:
+            definitions[f"L{level}"] = {"type": "map", "key": {"shape": "Leaf"}, "value": {"shape": inner}}
+    definitions["Top"] = {"type": "structure", "members": {"M": {"shape": "L5"}}, "required": ["M"]}
+    node = _validator(_shapes(definitions, "Top"), {})
+
+    def value(leaf: Any) -> dict[str, Any]:
+        built: Any = [leaf]
+        for level in range(1, 6):
+            built = {"k": built} if level % 2 else [built]
+        return {"M": built}
+
+    assert node.ok(value("x"))
+    assert not node.ok(value(""))  # the leaf's min, six containers down
+    assert not node.ok(value(None))
+    assert not node.ok({"M": {"": [[{"k": ["x"]}]]}})  # a key breaks its min two levels down
+    assert not node.ok({})
