@@ -242,6 +242,19 @@ def test_a_wildcard_holding_a_lone_surrogate_compiles_and_matches_exactly():
             assert pattern.matches(event) == (x == "a\ud800b" and y == "z")
 
 
+def test_a_long_value_with_a_lone_surrogate_past_its_first_stretch_matches_exactly():
+    # Every literal occurs in the first stretch, so the machine answers from it; "cd" after "ab" is
+    # looked for further on, in the stretches the machine reads once more: one holds a lone surrogate,
+    # which RE2 cannot read, so each wildcard scans on its own.
+    pattern = compile(json.dumps({"x": [{"wildcard": "*ab*cd*"}]}))
+    index = RuleIndex()
+    index.add("r", pattern)
+    for tail in ("cd", "c-d"):
+        event = {"x": "cdab" + "-" * _wildcard.CHUNK + "\ud800" + "-" * LONG_VALUE + tail}
+        assert index.match(event) == ({"r"} if tail == "cd" else set())
+        assert pattern.matches(event) == (tail == "cd")
+
+
 def test_a_value_shorter_than_long_is_scanned_without_the_machine(monkeypatch):
     def remember(self, value):
         raise AssertionError("the machine ran over a short value")

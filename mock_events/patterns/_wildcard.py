@@ -209,7 +209,10 @@ class _Answer:
             reach = CHUNK + max(map(len, self.ids), default=1) - 1
             chunks: dict[int, list[int]] = {}
             for n, start in enumerate(range(0, len(value), CHUNK)):
-                matched = self.machine.Match(value[start:start + reach])
+                try:
+                    matched = self.machine.Match(value[start:start + reach])
+                except UnicodeEncodeError:  # a lone surrogate past the first stretch (see remember)
+                    return None
                 if not matched or 0 not in matched:
                     return None
                 for i in matched:
