@@ -687,3 +687,24 @@ def test_fields_of_the_same_strings_share_one_test_across_patterns():
 
     assert dict(first._branches[0])["source"] is dict(second._branches[0])["source"]
     assert dict(first._branches[0])["source"](["orders"]) and not dict(first._branches[0])["source"]([1, None])
+
+
+def test_a_str_subclass_leaf_of_a_hand_built_event_is_no_string_to_any_field():
+    # json gives only str; an enum member placed in an event by hand equals its text, yet every
+    # string operator and the rule index take only str, and so does a field of strings alone.
+    import enum
+
+    class Kind(str, enum.Enum):
+        ORDER = "order"
+
+    strings_only = compile({"k": ["order"]})
+    with_number = compile({"k": ["order", 1]})
+    with_prefix = compile({"k": [{"prefix": "ord"}]})
+    index = RuleIndex()
+    for key, pattern in (("strings", strings_only), ("number", with_number), ("prefix", with_prefix)):
+        index.add(key, pattern)
+    event = {"k": [Kind.ORDER]}
+
+    assert [p.matches(event) for p in (strings_only, with_number, with_prefix)] == [False, False, False]
+    assert index.match(event) == set()
+    assert index.match({"k": [Kind.ORDER, "order"]}) == {"strings", "number", "prefix"}

@@ -223,9 +223,15 @@ _STRINGS_TESTS: weakref.WeakValueDictionary[frozenset[str], Callable[[list[Any] 
 def _strings_test(strs: frozenset[str]) -> Callable[[list[Any] | None], bool]:
     test = _STRINGS_TESTS.get(strs)
     if test is None:
-        # A leaf that is no string is never equal to one of them.
         def test(values: list[Any] | None) -> bool:
-            return bool(values) and not strs.isdisjoint(values)  # type: ignore[arg-type]
+            if not values or strs.isdisjoint(values):  # a leaf that is no string equals none of them
+                return False
+            # One that equals a string may still be no str (a str subclass, such as an enum's member
+            # in a hand-built event), which no other test, nor the rule index, takes for a string.
+            for v in values:
+                if v.__class__ is str and v in strs:
+                    return True
+            return False
 
         test = _STRINGS_TESTS.setdefault(strs, test)
     return test
