@@ -208,7 +208,12 @@ def _answer(
                 raise OutputShapeError(f"the answer parsed unlike botocore's parser would: {difference}")
         if operation.answer is not None:
             parsed = operation.answer(result, request_id)
-            return _Response(200, parsed["ResponseMetadata"]["HTTPHeaders"], result), parsed
+            # _Response(200, headers, result) without a call of __init__
+            response = _new_response(_Response)
+            response.__dict__ = {
+                "status_code": 200, "_plain_headers": parsed["ResponseMetadata"]["HTTPHeaders"], "_document": result
+            }
+            return response, parsed
         headers = parsing.response_headers(request_id)
         return _Response(200, headers, result), parsing.botocore_parse(model, 200, headers, result)
     except ServiceError as error:
@@ -273,6 +278,9 @@ def _json_default(value: Any) -> Any:
 
 
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_json_default).encode
+
+
+_new_response = object.__new__
 
 
 class _Response(AWSResponse):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import os
 from datetime import datetime
 
@@ -209,3 +210,23 @@ def test_an_internal_error_reaches_the_caller_as_a_client_error(events, monkeypa
     with pytest.raises(ClientError) as excinfo:
         events.list_rules()
     assert excinfo.value.response["Error"]["Code"] == "InternalException"
+
+
+def test_an_after_call_handler_sees_the_http_response_of_the_answer():
+    seen = []
+
+    def after_call(http_response, parsed, **_):  # noqa: ANN001, ANN003 - botocore's event arguments
+        seen.append((http_response.status_code, dict(http_response.headers), http_response.content, parsed))
+
+    with mock_events():
+        client = boto3.client("events", region_name="us-east-1")
+        client.meta.events.register("after-call.eventbridge.*", after_call)
+        client.create_event_bus(Name="b")
+        with pytest.raises(ClientError):
+            client.describe_event_bus(Name="missing")
+    (status, headers, content, parsed), (error_status, error_headers, error_content, _) = seen
+    assert status == 200 and headers["x-amzn-requestid"] == parsed["ResponseMetadata"]["RequestId"]
+    assert headers["content-type"] == "application/x-amz-json-1.1"
+    assert json.loads(content) == {"EventBusArn": parsed["EventBusArn"]}
+    assert error_status == 400 and b"ResourceNotFoundException" in error_content
+    assert error_headers["x-amzn-requestid"]
