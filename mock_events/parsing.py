@@ -118,47 +118,76 @@ response_headers: Callable[[str], dict[str, str]] = eval(f"lambda request_id: {_
 
 def _structure(shape: Shape, within: frozenset[str], *, answer: bool = False) -> Convert:
     """The conversion of a structure, compiled to one function: each member in the shape's
-    order, read by its wire name, left out without a value, converted where its shape says.
+    order, read by its wire name, left out without a value, converted where its shape says
+    (the structures within it, and those listed, converted inline up to ``_INLINED_DEPTH``
+    levels: a call costs more than the conversion it makes).
 
     ``answer``: the conversion of a whole success document, ``(document, request_id)`` to the
     parsed dict with its ``ResponseMetadata``.
     """
-    if shape.is_document_type or shape.is_tagged_union or shape.serialization.get("eventstream"):
-        raise _Unsupported(shape.name)
-    if shape.name in within:
-        raise _Unsupported(f"{shape.name} holds itself")
-    within |= {shape.name}
     namespace: dict[str, Any] = {}  # the member conversions the compiled function calls
     if answer:
         lines = ["def convert(value, request_id):"]
     else:
         lines = ["def convert(value):", "    if value is None:", "        return None"]
-    lines += ["    out = {}", "    get = value.get"]
-    for name, member in shape.members.items():
-        key = member.serialization.get("name", name)
-        lines += [f"    x = get({key!r})", "    if x is not None:"]
-        each = _converter(member.member, within) if member.type_name == "list" else None
-        if each is not None:
-            # A list of converted items, converted here (a comprehension is a call of its own).
-            namespace[f"_c{len(namespace)}"] = each
-            item = f"_c{len(namespace) - 1}(v)"
-            lines += [
-                "        items = []",
-                "        for v in x:",
-                f"            items.append(None if v is None else {item})",
-                f"        out[{name!r}] = items",
-            ]
-            continue
-        convert = _converter(member, within)
-        if convert is not None:
-            namespace[f"_c{len(namespace)}"] = convert
-        item = "x" if convert is None else f"_c{len(namespace) - 1}(x)"
-        lines.append(f"        out[{name!r}] = {item}")
+    lines += _indented(_members(shape, within, "value", "out", 0, namespace), 4)
     if answer:
         lines.append(f"    out['ResponseMetadata'] = {_METADATA_SOURCE}")
     lines.append("    return out")
     exec("\n".join(lines), namespace)  # noqa: S102 - our own source, from the model
     return namespace["convert"]  # type: ignore[no-any-return]
+
+
+_INLINED_DEPTH = 2
+
+
+def _indented(lines: list[str], by: int) -> list[str]:
+    return [" " * by + line for line in lines]
+
+
+def _members(
+    shape: Shape, within: frozenset[str], source: str, target: str, depth: int, namespace: dict[str, Any]
+) -> list[str]:
+    """Statements that make the dict named ``target`` the conversion of the structure named
+    ``source`` (not None); the names they use are numbered by ``depth``."""
+    if shape.is_document_type or shape.is_tagged_union or shape.serialization.get("eventstream"):
+        raise _Unsupported(shape.name)
+    if shape.name in within:
+        raise _Unsupported(f"{shape.name} holds itself")
+    within |= {shape.name}
+    x, v, get = f"x{depth}", f"v{depth}", f"get{depth}"
+    lines = [f"{target} = {{}}", f"{get} = {source}.get"]
+    for name, member in shape.members.items():
+        key = member.serialization.get("name", name)
+        lines += [f"{x} = {get}({key!r})", f"if {x} is not None:"]
+        inline = depth < _INLINED_DEPTH
+        if inline and member.type_name == "structure":
+            inner = f"o{depth + 1}"
+            lines += _indented(_members(member, within, x, inner, depth + 1, namespace), 4)
+            lines.append(f"    {target}[{name!r}] = {inner}")
+            continue
+        each = member.member if member.type_name == "list" else None
+        if inline and each is not None and each.type_name == "structure":
+            inner = f"o{depth + 1}"
+            lines += [f"    items{depth} = []", f"    for {v} in {x}:", f"        if {v} is None:",
+                      f"            items{depth}.append(None)", "            continue"]
+            lines += _indented(_members(each, within, v, inner, depth + 1, namespace), 8)
+            lines += [f"        items{depth}.append({inner})", f"    {target}[{name!r}] = items{depth}"]
+            continue
+        convert_each = None if each is None else _converter(each, within)
+        if convert_each is not None:
+            # A list of converted items, converted here (a comprehension is a call of its own).
+            namespace[f"_c{len(namespace)}"] = convert_each
+            lines += [f"    items{depth} = []", f"    for {v} in {x}:",
+                      f"        items{depth}.append(None if {v} is None else _c{len(namespace) - 1}({v}))",
+                      f"    {target}[{name!r}] = items{depth}"]
+            continue
+        convert = _converter(member, within)
+        if convert is not None:
+            namespace[f"_c{len(namespace)}"] = convert
+        item = x if convert is None else f"_c{len(namespace) - 1}({x})"
+        lines.append(f"    {target}[{name!r}] = {item}")
+    return lines
 
 
 Parse = Callable[[dict[str, Any], str], dict[str, Any]]
