@@ -21,7 +21,8 @@ def bus(ctx: Context, name_or_arn: str | None, *, action: str) -> EventBus:
     A bus ARN may name another account's bus: its resource policy must allow ``action`` on the
     bus (see ``access``), else AccessDeniedException.
     """
-    found = _find_bus(ctx, name_or_arn)
+    # The caller's own bus by name at once (an ARN is no bus name: names hold no ":").
+    found = ctx.resources.buses.get(name_or_arn or "default") or _find_bus(ctx, name_or_arn)
     if found.account != ctx.account:
         access.require(ctx, found, action)
     return found
@@ -53,7 +54,7 @@ def rule_on_bus(
     On another account's bus the policy is asked about the rule's ARN, with the rule's creator
     and pattern (or ``pattern_text``, the pattern being put) and ``keys`` as condition keys.
     """
-    event_bus = _find_bus(ctx, bus_name_or_arn)
+    event_bus = ctx.resources.buses.get(bus_name_or_arn or "default") or _find_bus(ctx, bus_name_or_arn)
     found = event_bus.rules.get(name)
     if event_bus.account != ctx.account:
         access.require_on_rule(ctx, event_bus, name, found, action, pattern_text=pattern_text, extra=keys)
@@ -65,7 +66,7 @@ def rule(
 ) -> Rule:
     """Like ``rule_on_bus``, for a rule that must exist (else ResourceNotFoundException)."""
     # rule_on_bus written out: one call fewer on most calls of the service.
-    event_bus = _find_bus(ctx, bus_name_or_arn)
+    event_bus = ctx.resources.buses.get(bus_name_or_arn or "default") or _find_bus(ctx, bus_name_or_arn)
     found = event_bus.rules.get(name)
     if event_bus.account != ctx.account:
         access.require_on_rule(ctx, event_bus, name, found, action, extra=keys)
