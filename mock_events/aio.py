@@ -86,6 +86,13 @@ def _wrap() -> None:
             wrapt.wrap_function_wrapper(owner, name, wrapper)
 
 
+def is_aio_client(client: Any) -> bool:
+    """Whether ``client`` is an aiobotocore client (whose HTTP responses' content and text are
+    awaited, as aiobotocore's ``AioAWSResponse`` has them)."""
+    module = sys.modules.get("aiobotocore.client")
+    return module is not None and isinstance(client, module.AioBaseClient)
+
+
 # -- client creation -------------------------------------------------------------------------------
 
 

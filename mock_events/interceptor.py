@@ -28,6 +28,7 @@ import botocore.client
 import wrapt
 from botocore.awsrequest import AWSResponse
 from botocore.awsrequest import HeadersDict
+from botocore.utils import get_encoding_from_headers
 
 from . import aio, clients, jsontext, parsing
 from .model import SERVICE_NAME, OutputShapeError, check_output, input_validator, validate
@@ -121,7 +122,7 @@ def _note_client(client: Any) -> None:
     emitter = client.meta.events
     is_events = client.meta.service_model.service_name == SERVICE_NAME
     if is_events and emitter not in _emitters:
-        emitter.register(_EVENT, _answer, unique_id=_UNIQUE_ID)
+        emitter.register(_EVENT, _answer_aio if aio.is_aio_client(client) else _answer, unique_id=_UNIQUE_ID)
         _emitters.add(emitter)
     _remember(_clients, client, is_events)
 
@@ -227,6 +228,14 @@ def _answer(
         return _error(model, 500, "InternalException", message, request_id)
 
 
+def _answer_aio(**kwargs: Any) -> Any:
+    """``_answer`` for an aiobotocore client: its HTTP response's content and text are awaited."""
+    answer = _answer(**kwargs)
+    if answer is not None:
+        answer[0].__class__ = _AioResponse
+    return answer
+
+
 _read_request = jsontext.reader(max_depth=None)
 
 
@@ -304,6 +313,24 @@ class _Response(AWSResponse):
         if self._body is None:
             self._body = _encode(self._document).encode()
         return self._body
+
+
+class _AioResponse(_Response):
+    """The HTTP response an aiobotocore client sees: as aiobotocore's ``AioAWSResponse``, its
+    content and text are awaited (an after-call handler writes ``await http_response.content``)."""
+
+    @property
+    def content(self) -> Any:  # type: ignore[override]
+        return _awaitable(_Response.content.fget(self))  # type: ignore[attr-defined]
+
+    @property
+    def text(self) -> Any:  # type: ignore[override]
+        body: bytes = _Response.content.fget(self)  # type: ignore[attr-defined]
+        return _awaitable(body.decode(get_encoding_from_headers(self.headers) or "utf-8"))
+
+
+async def _awaitable(value: Any) -> Any:
+    return value
 
 
 def _error(

@@ -4,6 +4,7 @@ deliveries and clock, no request leaving the process, and nothing of ours left o
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -119,6 +120,28 @@ def test_aioboto3_client_is_answered_with_deliveries_and_callbacks(no_network: l
     assert [d.json()["source"] for d in received] == ["shop", "shop"]
     assert m.deliveries(QUEUE) == received
     assert no_network == []
+
+
+def test_an_aio_after_call_handler_awaits_the_content_and_text_of_the_answer() -> None:
+    # aiobotocore's own HTTP response (AioAWSResponse) has awaitable content and text.
+    seen: list[Any] = []
+
+    async def after_call(http_response: Any, parsed: Any, **_: Any) -> None:
+        seen.append((http_response.status_code, await http_response.content, await http_response.text, parsed))
+
+    async def scenario() -> None:
+        async with aio_client() as client:
+            client.meta.events.register("after-call.eventbridge.*", after_call)
+            await client.create_event_bus(Name="b")
+            with pytest.raises(ClientError):
+                await client.describe_event_bus(Name="missing")
+
+    with mock_events():
+        run(scenario())
+    (status, content, text, parsed), (error_status, error_content, error_text, _) = seen
+    assert status == 200 and json.loads(content) == json.loads(text) == {"EventBusArn": parsed["EventBusArn"]}
+    assert error_status == 400 and b"ResourceNotFoundException" in error_content
+    assert "ResourceNotFoundException" in error_text
 
 
 def test_aio_errors_are_botocores_errors() -> None:
