@@ -708,3 +708,16 @@ def test_a_str_subclass_leaf_of_a_hand_built_event_is_no_string_to_any_field():
     assert [p.matches(event) for p in (strings_only, with_number, with_prefix)] == [False, False, False]
     assert index.match(event) == set()
     assert index.match({"k": [Kind.ORDER, "order"]}) == {"strings", "number", "prefix"}
+
+
+def test_a_wildcard_of_only_a_star_takes_any_string_and_nothing_else_through_the_rule_index():
+    # It is filed as "the path holds a value", which a number or null also meets: the branch check
+    # must still ask for a string.
+    index = RuleIndex()
+    index.add("star", compile({"x": [{"wildcard": "*"}]}))
+    index.add("star or 1", compile({"x": [{"wildcard": "*"}, 1]}))
+
+    assert index.match({"x": ""}) == {"star", "star or 1"}
+    assert index.match({"x": [1]}) == {"star or 1"}
+    assert index.match({"x": [None, 2.5, True]}) == set()
+    assert index.match({"x": [2, "a"]}) == {"star", "star or 1"}

@@ -530,3 +530,38 @@ def test_wildcards_of_one_literal_take_the_machine_s_answer_without_reading_it(m
         return "-" * LONG_VALUE + "".join(f"<{i}>[{i + 5}]" for i in range(10))
 
     assert index.match({"x": value(), "y": value()}) == set(range(5))
+
+
+@pytest.mark.parametrize("shift", [-1, 0, 1])
+def test_a_literal_ending_exactly_where_the_suffix_begins_past_the_first_stretch_is_found(shift):
+    # "cd" is looked for within CHUNK characters after "ab", then further on up to the suffix: an
+    # occurrence that starts just past that window and ends right at the suffix still counts.
+    index = RuleIndex()
+    index.add("contains", compile(json.dumps({"x": [{"wildcard": "*ab*cd*"}]})))
+    index.add("suffix", compile(json.dumps({"x": [{"wildcard": "*ab*cd*!"}]})))
+    index.add("prefix", compile(json.dumps({"x": [{"wildcard": "<*ab*cd*"}]})))
+    middle = "ab" + "-" * (_wildcard.CHUNK + shift) + "cd"
+    for value in (middle, "<" + middle + "!", "<" + middle[:-1] + "!"):
+        event = {"x": value}
+        expected = {key for key, text in (("contains", "*ab*cd*"), ("suffix", "*ab*cd*!"), ("prefix", "<*ab*cd*"))
+                    if compile(json.dumps({"x": [{"wildcard": text}]})).matches(event)}
+        assert index.match(event) == expected, value[-4:]
+    assert index.match({"x": middle}) == {"contains"}
+    assert index.match({"x": "<" + middle + "!"}) == {"contains", "suffix", "prefix"}
+
+
+def test_one_string_at_two_paths_answers_the_wildcards_of_both_paths():
+    # A hand-built event may hold one string object at two paths: the machine of the first path
+    # answers for it, and the second path's wildcards, which that machine does not know, still read
+    # it exactly (by scanning for literals it does not hold).
+    index = RuleIndex()
+    index.add("x alone", compile(json.dumps({"x": [{"wildcard": "*<ab>*"}]})))
+    index.add("x pair", compile(json.dumps({"x": [{"wildcard": "*<ab>*<cd>*"}]})))
+    index.add("y alone", compile(json.dumps({"y": [{"wildcard": "*<ef>*"}]})))
+    index.add("y pair", compile(json.dumps({"y": [{"wildcard": "*<cd>*<ab>*"}]})))
+    index.add("y not", compile(json.dumps({"y": [{"anything-but": {"wildcard": "*<gh>*<ij>*"}}]})))
+    value = "<cd>" + "-" * _wildcard.CHUNK + "<ab>" + "-" * LONG_VALUE + "<ef><gh>" + "-" * _wildcard.CHUNK + "<ij>"
+
+    assert index.match({"x": value, "y": value}) == {"x alone", "y alone", "y pair"}
+    assert index.match({"x": value, "y": [value, "<gh>-<i>"]}) == {"x alone", "y alone", "y pair", "y not"}
+    assert index.match({"y": value, "x": value}) == {"x alone", "y alone", "y pair"}
