@@ -4,6 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_events.patterns import PatternError, RuleIndex, compile
+from mock_events.patterns._wildcard import CHUNK, LONG_VALUE
 
 KEYS = ["source", "detail-type", "a", "b"]
 STRINGS = ["x", "y", "xy", "Xy", "yx", "xyx", "", "10.0.0.1", "10.0.0.01", "10.0.1.7", "::1", "0:0::1", "fe80::1"]
@@ -141,3 +142,85 @@ def test_compile_raises_only_pattern_error(text):
         compile(text)
     except PatternError as e:
         assert e.message.startswith("Event pattern is not valid. Reason: ")
+
+
+# Long values: a run of one filler around LONG_VALUE or CHUNK characters, with the literals of the
+# patterns' wildcards (or near misses of them) dropped at its ends, across the first stretch's edge
+# or anywhere.
+LITERALS = ["ab", "abc", "ba", "bab", "b", "éé", "\U0001f600x", "*a", "\\\\", "x.y", "İi", "ßs"]
+LONG_LENGTHS = [LONG_VALUE - 1, LONG_VALUE, LONG_VALUE + 1, CHUNK - 1, CHUNK + 2, 2 * CHUNK + 3]
+
+
+def _escaped(literal):
+    return literal.replace("\\", "\\\\").replace("*", "\\*")
+
+
+long_wildcards = st.builds(
+    lambda head, literals, tail: (head + "*".join(map(_escaped, literals)) + tail),
+    st.sampled_from(["*", "*", "", "x*"]), st.lists(st.sampled_from(LITERALS), min_size=1, max_size=3),
+    st.sampled_from(["*", "*", "", "*y"]))
+wildcard_operators = st.one_of(
+    st.builds(lambda t: {"wildcard": t}, long_wildcards),
+    st.builds(lambda t: {"anything-but": {"wildcard": t}}, long_wildcards),
+    st.builds(lambda ts: {"anything-but": {"wildcard": ts}}, st.lists(long_wildcards, min_size=2, max_size=3)),
+)
+mixed_operators = st.one_of(
+    wildcard_operators,
+    wildcard_operators,
+    operators,
+    st.builds(lambda s: {"prefix": s}, st.sampled_from(LITERALS)),
+    st.builds(lambda s: {"suffix": {"equals-ignore-case": s}}, st.sampled_from(["SS", "i̇", "B"])),
+)
+mixed_patterns = st.one_of(
+    st.dictionaries(st.sampled_from(["x", "y"]), st.lists(mixed_operators, min_size=1, max_size=4), min_size=1),
+    st.dictionaries(st.sampled_from(["x", "y"]), st.lists(wildcard_operators, min_size=1, max_size=3), min_size=1),
+    st.builds(lambda shared, sides: {"x": shared, "$or": sides},
+              st.lists(mixed_operators, min_size=1, max_size=3),
+              st.lists(st.dictionaries(st.sampled_from(["y", "z"]), st.lists(mixed_operators, min_size=1, max_size=3),
+                                       min_size=1), min_size=2, max_size=3)),
+)
+
+
+@st.composite
+def long_strings(draw, literals):
+    n = draw(st.sampled_from(LONG_LENGTHS))
+    filler = draw(st.sampled_from(["-", "a", "-", "é", "ab", "\U0001f600"]))
+    chars = list((filler * n)[:n])
+    for literal in draw(st.lists(st.sampled_from(literals), max_size=5)):
+        if draw(st.booleans()):  # a near miss
+            literal = literal[:-1] + draw(st.sampled_from("-ax"))
+        at = draw(st.sampled_from([0, n - len(literal), CHUNK - 1, CHUNK - len(literal) + 1, n // 2, n // 3]))
+        at = min(max(at, 0), n)
+        chars[at:at + len(literal)] = literal
+    return "".join(chars)
+
+
+@st.composite
+def events_sharing_strings(draw, literals):
+    """Events of paths x, y, z, mostly long strings, which may be one string object at several paths,
+    as a hand-built event may hold (JSON text gives each path a string of its own)."""
+    shared = draw(long_strings(literals))
+    leaves = st.one_of(st.just(shared), long_strings(literals), st.just(shared), scalars, st.sampled_from(literals))
+    event = {}
+    for path in ("x", "y", "z"):
+        if draw(st.integers(0, 4)):
+            event[path] = draw(st.one_of(leaves, st.lists(leaves, min_size=1, max_size=3)))
+    return event
+
+
+def _literals(pattern):
+    """The literals of a pattern's wildcards (and of anything-but wildcards), each segment whole."""
+    text = json.dumps(pattern)
+    return [literal for literal in LITERALS + ["x", "y"] if json.dumps(_escaped(literal))[1:-1] in text]
+
+
+@settings(max_examples=70, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(mixed_patterns, min_size=3, max_size=20), st.data())
+def test_rule_index_is_exact_for_fields_mixing_every_alternative_over_long_values(pattern_list, data):
+    compiled = _compiled(pattern_list)
+    index = RuleIndex()
+    for i, p in enumerate(compiled):
+        index.add(i, p)
+    literals = sorted({literal for p in pattern_list for literal in _literals(p)}) or ["ab"]
+    for event in data.draw(st.lists(events_sharing_strings(literals), min_size=1, max_size=4)):
+        assert index.match(event) == {i for i, p in enumerate(compiled) if p.matches(event)}

@@ -565,3 +565,56 @@ def test_one_string_at_two_paths_answers_the_wildcards_of_both_paths():
     assert index.match({"x": value, "y": value}) == {"x alone", "y alone", "y pair"}
     assert index.match({"x": value, "y": [value, "<gh>-<i>"]}) == {"x alone", "y alone", "y pair", "y not"}
     assert index.match({"y": value, "x": value}) == {"x alone", "y alone", "y pair"}
+
+
+def _reference(text: str, value: str) -> bool:
+    """Whether ``value`` matches wildcard ``text``, by a bit-parallel automaton over its characters
+    (bit j set: the first j tokens of the text are matched), a reference sharing nothing with ours."""
+    tokens: list[str | None] = []  # None for a star
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 1
+            tokens.append(text[i])
+        else:
+            tokens.append(None if text[i] == "*" else text[i])
+        i += 1
+    stars = sum(1 << j for j, t in enumerate(tokens) if t is None)
+    by_char: dict[str, int] = {}
+    for j, t in enumerate(tokens):
+        if t is not None:
+            by_char[t] = by_char.get(t, 0) | 1 << j
+
+    def closed(states: int) -> int:
+        while (more := states | (states & stars) << 1) != states:
+            states = more
+        return states
+
+    states = closed(1)
+    for c in value:
+        states = closed((states & stars) | (states & by_char.get(c, 0)) << 1)
+        if not states:
+            return False
+    return bool(states >> len(tokens) & 1)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(texts.filter(lambda t: "**" not in t), min_size=2, max_size=12, unique=True), st.data())
+def test_the_machine_and_each_wildcard_alone_answer_as_a_reference_automaton_does(wildcard_texts, data):
+    index = RuleIndex()
+    for text in wildcard_texts:
+        try:
+            index.add(text, compile(json.dumps({"x": [{"wildcard": text}]})))
+        except PatternError:
+            pass
+    drawn = data.draw(long_values(wildcard_texts))
+    # Each text's segments with its stars empty, and with one segment dropped: values at the edge.
+    edges: set[str] = set()
+    for text in wildcard_texts:
+        segments = Wildcard(text).segments
+        edges.update("".join(segments[:i] + segments[i + 1:]) for i in range(len(segments) + 1))
+    for value in [drawn, drawn[:20] + drawn[-20:], *sorted(edges)]:
+        expected = {text for text in wildcard_texts if text in index and _reference(text, value)}
+
+        assert index.match({"x": value}) == expected
+        assert {text for text in wildcard_texts if text in index and Wildcard(text)(value)} == expected
