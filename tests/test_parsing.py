@@ -52,6 +52,35 @@ def test_every_member_of_every_output_parses_as_botocore_parses_it(operation: st
     assert parsing.same_as_botocore(model, document, HEADERS) is None
 
 
+def _with_nulls(shape: Shape, depth: int = 0, *, empty: bool = False) -> Any:
+    """A value of ``shape`` with every member set, every other leaf member null, and each list
+    and map holding a null beside a filled item (``empty``: every list and map below the top empty)."""
+    t = shape.type_name
+    if t == "structure":
+        if depth > 6:
+            return {}
+        out = {}
+        for i, (name, member) in enumerate(shape.members.items()):
+            leaf = member.type_name not in ("structure", "list", "map")
+            out[name] = None if leaf and i % 2 else _with_nulls(member, depth + 1, empty=empty)
+        return out
+    if t == "list":
+        return [] if empty and depth > 1 else [None, _with_nulls(shape.member, depth + 1, empty=empty)]
+    if t == "map":
+        return {} if empty and depth > 1 else {"k0": None, "k1": _with_nulls(shape.value, depth + 1, empty=empty)}
+    return _filled(shape, depth)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_null_items_null_members_and_empty_containers_parse_as_botocore_parses_them(operation: str) -> None:
+    model = service_model().operation_model(operation)
+    if model.output_shape is None:
+        return
+    for empty in (False, True):
+        document = _with_nulls(model.output_shape, empty=empty)
+        assert parsing.same_as_botocore(model, document, HEADERS) is None
+
+
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_an_empty_answer_parses_as_botocore_parses_it(operation: str) -> None:
     model = service_model().operation_model(operation)

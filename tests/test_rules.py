@@ -156,3 +156,24 @@ def test_an_invalid_token_is_refused(events):
     with pytest.raises(ClientError) as excinfo:
         events.list_rules(NextToken="garbage")
     assert error_of(excinfo)[0] == "InvalidToken"
+
+
+def test_a_rule_put_again_with_the_same_pattern_then_another_matches_only_its_latest_pattern(events, events_mock):
+    def sources_delivered_after_putting(*sources: str) -> list[str]:
+        before = len(events_mock.deliveries(QUEUE))
+        events.put_events(Entries=[{"Source": s, "DetailType": "d", "Detail": "{}"} for s in sources])
+        return [d.event["source"] for d in events_mock.deliveries(QUEUE)[before:]]
+
+    events.put_rule(Name="r", EventPattern='{"source":["one"]}')
+    events.put_targets(Rule="r", Targets=[{"Id": "t", "Arn": QUEUE}])
+    events.put_rule(Name="r", EventPattern='{"source":["one"]}')  # the same text: one compiled pattern
+    assert sources_delivered_after_putting("one", "two") == ["one"]
+    events.put_rule(Name="r", EventPattern='{"source":["two"]}')
+    assert sources_delivered_after_putting("one", "two") == ["two"]
+    events.put_rule(Name="r", EventPattern='{"source":["one"]}', State="DISABLED")
+    assert sources_delivered_after_putting("one", "two") == []
+    events.put_rule(Name="r", EventPattern='{"source":["one"]}')
+    events.put_rule(Name="r", EventPattern='{"source":["one"]}')
+    assert sources_delivered_after_putting("one", "two") == ["one"]
+    events.put_rule(Name="r", ScheduleExpression="rate(1 hour)")
+    assert sources_delivered_after_putting("one", "two") == []

@@ -109,3 +109,61 @@ def test_names_that_passed_before_do_not_let_a_broken_name_through(events):
         with pytest.raises(ClientError) as excinfo:
             events.describe_rule(Name=name)
         assert error_of(excinfo)[0] == "ValidationException", name
+
+
+def _ecs_target() -> dict:
+    return {
+        "Id": "ecs", "Arn": "arn:aws:ecs:us-east-1:123456789012:cluster/c",
+        "RoleArn": "arn:aws:iam::123456789012:role/r",
+        "EcsParameters": {
+            "TaskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/t:1",
+            "NetworkConfiguration": {"awsvpcConfiguration": {"Subnets": ["subnet-1"], "AssignPublicIp": "ENABLED"}},
+            "PlacementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.instance-type =~ t2.*"}],
+            "CapacityProviderStrategy": [{"capacityProvider": "cp", "base": 0}],
+            "Tags": [{"Key": "k", "Value": "v"}],
+        },
+        "RetryPolicy": {"MaximumRetryAttempts": 5},
+    }
+
+
+# One constraint broken at each depth of a PutTargets request (the request's checks are compiled
+# with the containers inlined a few levels deep, and called beyond): (path to the member, value,
+# where AWS names it, the constraint's wording).
+_DEEP_VIOLATIONS = [
+    (("Id",), "bad id", "targets.1.member.id", "Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+"),
+    (("RetryPolicy", "MaximumRetryAttempts"), 186, "targets.1.member.retryPolicy.maximumRetryAttempts",
+     "Member must have value less than or equal to 185"),
+    (("EcsParameters", "CapacityProviderStrategy", 0, "base"), 100001,
+     "targets.1.member.ecsParameters.capacityProviderStrategy.1.member.base",
+     "Member must have value less than or equal to 100000"),
+    (("EcsParameters", "PlacementConstraints", 0, "type"), "bogus",
+     "targets.1.member.ecsParameters.placementConstraints.1.member.type",
+     "Member must satisfy enum value set: [distinctInstance, memberOf]"),
+    (("EcsParameters", "Tags", 0, "Key"), "k" * 129, "targets.1.member.ecsParameters.tags.1.member.key",
+     "Member must have length less than or equal to 128"),
+    (("EcsParameters", "NetworkConfiguration", "awsvpcConfiguration", "AssignPublicIp"), "MAYBE",
+     "targets.1.member.ecsParameters.networkConfiguration.awsvpcConfiguration.assignPublicIp",
+     "Member must satisfy enum value set: [ENABLED, DISABLED]"),
+]
+
+
+@pytest.mark.parametrize("path, value, where, wording", _DEEP_VIOLATIONS, ids=[v[2] for v in _DEEP_VIOLATIONS])
+def test_a_constraint_broken_at_any_depth_of_a_target_is_refused_and_changes_nothing(
+    events, events_mock, path, value, where, wording  # noqa: ANN001
+):
+    events.put_rule(Name="r", EventPattern='{"source":["a"]}')
+    events.put_targets(Rule="r", Targets=[_ecs_target()])  # the same target, unbroken, is taken
+    before = events_mock.snapshot()
+    target = _ecs_target()
+    holder = target
+    for step in path[:-1]:
+        holder = holder[step]
+    holder[path[-1]] = value
+    with pytest.raises(ClientError) as excinfo:
+        events.put_targets(Rule="r", Targets=[{"Id": "first", "Arn": "arn:aws:sqs:us-east-1:123456789012:q"}, target])
+    shown = where.replace("targets.1.", "targets.2.")
+    assert error_of(excinfo) == (
+        "ValidationException",
+        f"1 validation error detected: Value '{value}' at '{shown}' failed to satisfy constraint: {wording}",
+    )
+    assert events_mock.snapshot() == before
