@@ -721,3 +721,16 @@ def test_a_wildcard_of_only_a_star_takes_any_string_and_nothing_else_through_the
     assert index.match({"x": [1]}) == {"star or 1"}
     assert index.match({"x": [None, 2.5, True]}) == set()
     assert index.match({"x": [2, "a"]}) == {"star", "star or 1"}
+
+
+def test_an_unhashable_leaf_of_a_hand_built_event_is_no_string_to_a_field_of_strings():
+    # JSON has no such leaf, but a dict built by hand may hold a set or a bytearray: it matches
+    # nothing, as in any other field, rather than raising TypeError.
+    strings_only = compile({"source": ["a"]})
+    index = RuleIndex()
+    index.add("strings", strings_only)
+
+    assert not strings_only.matches({"source": bytearray(b"a")})
+    assert strings_only.matches({"source": [{"a"}, "a"]})
+    assert index.match({"source": [{"a"}, "b"]}) == set()
+    assert index.match({"source": [{"a"}, "a"]}) == {"strings"}

@@ -224,8 +224,13 @@ def _strings_test(strs: frozenset[str]) -> Callable[[list[Any] | None], bool]:
     test = _STRINGS_TESTS.get(strs)
     if test is None:
         def test(values: list[Any] | None) -> bool:
-            if not values or strs.isdisjoint(values):  # a leaf that is no string equals none of them
+            if not values:
                 return False
+            try:
+                if strs.isdisjoint(values):  # a leaf that is no string equals none of them
+                    return False
+            except TypeError:  # an unhashable leaf of a hand-built event (a set, a bytearray): no string
+                pass
             # One that equals a string may still be no str (a str subclass, such as an enum's member
             # in a hand-built event), which no other test, nor the rule index, takes for a string.
             for v in values:
