@@ -174,9 +174,10 @@ def _operation(model: Any) -> _Operation:
 def _answer(
     model: Any, params: dict[str, Any], request_signer: Any, context: dict[str, Any], **_: Any
 ) -> Any:
-    if not _active:
+    try:
+        mock = _active[-1]
+    except IndexError:  # no mock active, or the last one stopped meanwhile in another thread
         return None
-    mock = _active[-1]
     backend = mock._backend
     request_id = backend.ids.uuid()
     # The common paths of _operation, the caller's account, the clock's catching up and

@@ -86,3 +86,15 @@ def test_a_refused_start_keeps_the_state_of_the_mocks_last_activation():
     with mock_events():
         assert isinstance(_in_a_thread(mock.start), RuntimeError)
     assert "kept" in mock.snapshot()["event_buses"]
+
+
+def test_a_call_racing_the_last_mock_s_stop_is_let_through_as_if_none_were_active(monkeypatch):
+    # Another thread may stop the last mock between the answering handler seeing one active and
+    # reading it; the handler then answers nothing (no mock is active), never an IndexError.
+    class StoppedMeanwhile(list):
+        def __bool__(self) -> bool:  # seen active ...
+            return True
+
+    monkeypatch.setattr(interceptor, "_active", StoppedMeanwhile())  # ... yet empty when read
+
+    assert interceptor._answer(model=None, params={}, request_signer=None, context={}) is None
