@@ -618,3 +618,35 @@ def test_the_machine_and_each_wildcard_alone_answer_as_a_reference_automaton_doe
 
         assert index.match({"x": value}) == expected
         assert {text for text in wildcard_texts if text in index and Wildcard(text)(value)} == expected
+
+
+def test_put_events_delivers_exactly_while_one_wildcard_text_is_both_matched_and_excluded_and_rules_are_replaced(events_mock):
+    events = boto3.client("events", region_name="us-east-1")
+    patterns = {
+        "has": {"detail": {"x": [{"wildcard": "*<ab>*"}]}},
+        "has-not": {"detail": {"x": [{"anything-but": {"wildcard": "*<ab>*"}}]}},
+        "has-both": {"detail": {"x": [{"wildcard": "*<ab>*<cd>*"}, "exact"]}},
+        "replaced": {"detail": {"x": [{"wildcard": "*<ab>*"}]}},
+        "deleted": {"detail": {"x": [{"wildcard": "*<cd>*"}]}},
+    }
+    for name, pattern in patterns.items():
+        events.put_rule(Name=name, EventPattern=json.dumps(pattern))
+        events.put_targets(Rule=name, Targets=[{"Id": "q", "Arn": f"{QUEUE}-{name}"}])
+    patterns["replaced"] = {"detail": {"x": [{"wildcard": "*<cd>*"}, {"prefix": "<ab>"}]}}
+    events.put_rule(Name="replaced", EventPattern=json.dumps(patterns["replaced"]))
+    events.remove_targets(Rule="deleted", Ids=["q"])
+    events.delete_rule(Name="deleted")
+    del patterns["deleted"]
+    values = {}
+    for n in (LONG_VALUE - 5, LONG_VALUE - 4, _wildcard.CHUNK - 4, _wildcard.CHUNK + 1):
+        for head, tail in (("", "<ab>"), ("<ab>", ""), ("<ab>", "<cd>"), ("<cd>", "<ab>"), ("<a", "b>")):
+            values[(n, head, tail)] = head + "-" * (n - len(head)) + tail
+    for key, value in values.items():
+        out = events.put_events(Entries=[{"Source": "s", "DetailType": "t", "Detail": json.dumps({"x": value, "k": repr(key)})}])
+        assert out["FailedEntryCount"] == 0
+
+    for name, pattern in patterns.items():
+        compiled = compile(json.dumps(pattern))
+        delivered = {json.loads(d.payload)["detail"]["k"] for d in events_mock.deliveries(f"{QUEUE}-{name}")}
+        assert delivered == {repr(key) for key, value in values.items() if compiled.matches({"detail": {"x": value}})}, name
+    assert events_mock.deliveries(f"{QUEUE}-deleted") == []
