@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import os
 import sys
 import threading
@@ -254,10 +255,17 @@ class Clock:
     ) -> None:
         """Move time forward by `delta` plus the keyword units, running every timer due on the way.
 
-        Raises ValueError, changing nothing, for a negative step or one past the year 9999.
+        Raises ValueError, changing nothing, for a negative step, one that is not a number (NaN) or
+        one past the year 9999.
         """
+        units = {"seconds": seconds, "minutes": minutes, "hours": hours, "days": days}
+        for unit, amount in units.items():
+            if math.isnan(amount):  # timedelta's own error names no unit
+                raise ValueError(f"cannot advance the clock by {unit}={amount}")
+            if amount == -math.inf:  # negative, not past the year 9999
+                raise ValueError(f"cannot advance the clock by a negative amount ({unit}={amount})")
         try:
-            step = (delta or timedelta(0)) + timedelta(seconds=seconds, minutes=minutes, hours=hours, days=days)
+            step = (delta or timedelta(0)) + timedelta(**units)
         except OverflowError:
             raise ValueError("cannot advance the clock past the year 9999") from None
         if step < timedelta(0):

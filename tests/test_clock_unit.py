@@ -582,3 +582,19 @@ def test_a_cancelled_timer_slot_runs_nothing(clock: Clock) -> None:
     slot.cancel()
     clock.advance(minutes=5)
     assert seen == [] and not slot.armed
+
+
+@pytest.mark.parametrize(
+    ("units", "message"),
+    [
+        ({"seconds": float("nan")}, "seconds=nan"),
+        ({"days": float("nan"), "hours": 1}, "days=nan"),
+        ({"minutes": -float("inf")}, "negative amount"),
+        ({"days": float("inf")}, "past the year 9999"),
+    ],
+)
+def test_advance_by_a_step_that_is_no_finite_number_is_refused_and_changes_nothing(
+        clock: Clock, units: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        clock.advance(**units)
+    assert clock.now() == START
