@@ -375,7 +375,9 @@ def test_i11_rate_whose_first_fire_is_past_year_9999_is_stored_and_never_fires(e
 
 
 @pytest.mark.parametrize(
-    "expression", ["rate(999999999999 minutes)", "rate(4000000000 days)", "rate(99999999999999999999 minutes)"]
+    "expression",
+    ["rate(999999999999 minutes)", "rate(4000000000 days)", "rate(99999999999999999999 minutes)",
+     "rate(2147483648 minutes)", "rate(2147483648 hours)", "rate(2147483648 days)"],
 )
 def test_i11_rate_no_date_can_hold_is_refused_and_stores_nothing(events, expression):
     with pytest.raises(ClientError) as e:
@@ -475,20 +477,26 @@ def test_i11_replay_window_near_calendar_ends(events_mock, events, start, end):
     assert events.describe_replay(ReplayName="rp")["State"] in {"COMPLETED", "FAILED"}
 
 
-def _nested(depth: int) -> str:
-    return '{"a": ' * depth + "1" + "}" * depth
+def _nested(depth: int, shape: str = "objects") -> str:
+    """A Detail object nested ``depth`` levels: objects, arrays inside it, or both in turn."""
+    if shape == "objects":
+        return '{"a": ' * depth + "1" + "}" * depth
+    inner = ["[" if shape == "arrays" or i % 2 else '{"b": ' for i in range(depth - 1)]
+    closing = ["]" if opener == "[" else "}" for opener in reversed(inner)]
+    return '{"a": ' + "".join(inner) + "1" + "".join(closing) + "}"
 
 
+@pytest.mark.parametrize("shape", ["objects", "arrays", "mixed"])
 @pytest.mark.parametrize("depth", [990, 999, 1000, 1001, 5000])
-def test_i11_deep_detail_one_limit_everywhere(events_mock, events, depth):
+def test_i11_deep_detail_one_limit_everywhere(events_mock, events, depth, shape):
     bus_arn = events.describe_event_bus()["Arn"]
     arc = events.create_archive(ArchiveName="a", EventSourceArn=bus_arn)["ArchiveArn"]
     wire(events)
     events.put_targets(Rule="r", Targets=[{"Id": "t2", "Arn": QUEUE2, "InputPath": "$.detail"},
                                           {"Id": "t3", "Arn": QUEUE, "InputTransformer": {
                                               "InputPathsMap": {"d": "$.detail"}, "InputTemplate": '{"d": <d>}'}}])
-    out = put(events, detail=_nested(depth))
-    events_mock.explain({"Source": "shop", "DetailType": "d", "Detail": _nested(depth)})
+    out = put(events, detail=_nested(depth, shape))
+    events_mock.explain({"Source": "shop", "DetailType": "d", "Detail": _nested(depth, shape)})
     events_mock.snapshot()
     repr(events_mock)
     events_mock.clock.advance(timedelta(minutes=1))
@@ -497,8 +505,9 @@ def test_i11_deep_detail_one_limit_everywhere(events_mock, events, depth):
     assert events.describe_replay(ReplayName="rp")["State"] == "COMPLETED"
 
     def test() -> dict:
-        return events.test_event_pattern(EventPattern='{"source": ["s"]}', Event=_event_text(_nested(depth)))
+        return events.test_event_pattern(EventPattern='{"source": ["s"]}', Event=_event_text(_nested(depth, shape)))
 
+    assert out["FailedEntryCount"] == (depth > 1000)
     if out["FailedEntryCount"] == 0:
         assert len(events_mock.deliveries()) == 6
         assert test()["Result"]
@@ -563,6 +572,23 @@ def test_i11_user_rule_named_like_the_managed_rule_is_untouched(events_mock, eve
     rule = events.describe_rule(Name="Events-Archive-a")
     assert rule["EventPattern"] == '{"source": ["mine"]}' and "ManagedBy" not in rule
     assert events.list_targets_by_rule(Rule="Events-Archive-a")["Targets"][0]["Arn"] == QUEUE
+
+
+def test_i11_a_users_rule_named_like_the_managed_rule_collides_only_on_the_archives_own_bus(events_mock, events):
+    custom = events.create_event_bus(Name="custom")["EventBusArn"]
+    events.put_rule(Name="Events-Archive-a", EventPattern='{"source": ["mine"]}')  # on the default bus
+    events.put_rule(Name="Events-Archive-b", EventBusName="custom", EventPattern='{"source": ["mine"]}')
+
+    events.create_archive(ArchiveName="a", EventSourceArn=custom)
+    with pytest.raises(ClientError) as e:
+        events.create_archive(ArchiveName="b", EventSourceArn=custom)
+    assert code(e) == ("ResourceAlreadyExistsException", "Rule Events-Archive-b already exists on EventBus custom.")
+    events.delete_archive(ArchiveName="a")
+
+    assert [a["ArchiveName"] for a in events.list_archives()["Archives"]] == []
+    for bus in ("default", "custom"):
+        (rule,) = events.list_rules(EventBusName=bus)["Rules"]
+        assert rule["EventPattern"] == '{"source": ["mine"]}' and "ManagedBy" not in rule
 
 
 def test_i11_user_rule_named_like_managed_rule_survives_limit_exceeded():
@@ -637,6 +663,10 @@ def test_i11_refused_update_archive_changes_nothing(events):
     assert json.loads(managed[0]["EventPattern"])["source"] == ["x" * 2020]
 
 
+OAUTH = {"ClientParameters": {"ClientID": "id", "ClientSecret": "secret"},
+         "AuthorizationEndpoint": "https://auth.example.com/token", "HttpMethod": "POST"}
+
+
 @pytest.mark.parametrize(
     ("start", "new"),
     [
@@ -646,10 +676,14 @@ def test_i11_refused_update_archive_changes_nothing(events):
         ({"BasicAuthParameters": {"Username": "u", "Password": "p"}}, ("API_KEY", {})),
         ({"ApiKeyAuthParameters": {"ApiKeyName": "k", "ApiKeyValue": "v"}}, ("BASIC", {})),
         ({"ApiKeyAuthParameters": {"ApiKeyName": "k", "ApiKeyValue": "v"}}, ("OAUTH_CLIENT_CREDENTIALS", {"OAuthParameters": {"HttpMethod": "POST"}})),
+        ({"OAuthParameters": OAUTH}, ("BASIC", {})),
+        ({"OAuthParameters": OAUTH}, ("BASIC", {"BasicAuthParameters": {"Password": "p"}})),
+        ({"OAuthParameters": OAUTH}, ("API_KEY", {"ApiKeyAuthParameters": {"ApiKeyName": "k"}})),
     ],
 )
 def test_i11_update_connection_switch_without_required_parameters_is_refused(events, start, new):
-    kind = "BASIC" if "BasicAuthParameters" in start else "API_KEY"
+    kind = {"BasicAuthParameters": "BASIC", "ApiKeyAuthParameters": "API_KEY", "OAuthParameters": "OAUTH_CLIENT_CREDENTIALS"}[
+        next(iter(start))]
     events.create_connection(Name="c", AuthorizationType=kind, AuthParameters=start)
     before = events.describe_connection(Name="c")
     before.pop("ResponseMetadata")
