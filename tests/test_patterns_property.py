@@ -75,6 +75,14 @@ def _compiled(candidates):
     return out
 
 
+def _index_of(compiled):
+    """A rule index holding each compiled pattern under its position."""
+    index = RuleIndex()
+    for i, p in enumerate(compiled):
+        index.add(i, p)
+    return index
+
+
 def _fields(pattern):
     fields = {}
     for key, value in pattern.items():
@@ -98,9 +106,7 @@ def _shaped(pattern):
 @given(st.lists(patterns, min_size=5, max_size=40), st.data())
 def test_rule_index_returns_exactly_the_matching_patterns(pattern_list, data):
     compiled = _compiled(pattern_list)
-    index = RuleIndex()
-    for i, p in enumerate(compiled):
-        index.add(i, p)
+    index = _index_of(compiled)
     for _ in range(5):
         shape = data.draw(st.sampled_from(pattern_list))
         event = data.draw(st.one_of(_shaped(shape), events))
@@ -218,9 +224,7 @@ def _literals(pattern):
 @given(st.lists(mixed_patterns, min_size=3, max_size=20), st.data())
 def test_rule_index_is_exact_for_fields_mixing_every_alternative_over_long_values(pattern_list, data):
     compiled = _compiled(pattern_list)
-    index = RuleIndex()
-    for i, p in enumerate(compiled):
-        index.add(i, p)
+    index = _index_of(compiled)
     literals = sorted({literal for p in pattern_list for literal in _literals(p)}) or ["ab"]
     for event in data.draw(st.lists(events_sharing_strings(literals), min_size=1, max_size=4)):
         assert index.match(event) == {i for i, p in enumerate(compiled) if p.matches(event)}
