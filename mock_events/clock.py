@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import math
 import os
 import sys
 import threading
@@ -260,13 +259,13 @@ class Clock:
         """
         units = {"seconds": seconds, "minutes": minutes, "hours": hours, "days": days}
         for unit, amount in units.items():
-            if math.isnan(amount):  # timedelta's own error names no unit
+            if amount != amount:  # NaN: timedelta's own error names no unit
                 raise ValueError(f"cannot advance the clock by {unit}={amount}")
-            if amount == -math.inf:  # negative, not past the year 9999
-                raise ValueError(f"cannot advance the clock by a negative amount ({unit}={amount})")
         try:
             step = (delta or timedelta(0)) + timedelta(**units)
-        except OverflowError:
+        except OverflowError:  # a step no timedelta holds (an infinity included)
+            if all(amount <= 0 for amount in units.values()):
+                raise ValueError("cannot advance the clock by a negative amount") from None
             raise ValueError("cannot advance the clock past the year 9999") from None
         if step < timedelta(0):
             raise ValueError(f"cannot advance the clock by a negative amount ({step})")

@@ -591,6 +591,8 @@ def test_a_cancelled_timer_slot_runs_nothing(clock: Clock) -> None:
         ({"days": float("nan"), "hours": 1}, "days=nan"),
         ({"minutes": -float("inf")}, "negative amount"),
         ({"days": float("inf")}, "past the year 9999"),
+        ({"seconds": 10**400}, "past the year 9999"),
+        ({"seconds": -(10**400)}, "negative amount"),
     ],
 )
 def test_advance_by_a_step_that_is_no_finite_number_is_refused_and_changes_nothing(
