@@ -258,9 +258,13 @@ class EventsMock:
             self._backend.log.callbacks.setdefault(target_arn, []).append(callback)
 
     def cap_logs(self, limit: int | None) -> None:
-        """Keep at most ``limit`` of the newest deliveries, failures and events each (None: all)."""
+        """Keep at most ``limit`` of the newest deliveries, failures and events each (None: all),
+        from now on: what the logs already hold beyond it is dropped at once. ``ValueError`` when
+        ``limit`` is negative."""
+        if limit is not None and limit < 0:
+            raise ValueError(f"cap_logs limit must be None or at least 0, not {limit}")
         with self._backend.lock:
-            self._backend.log.limit = limit
+            self._backend.log.cap(limit)
 
     # -- diagnostics ------------------------------------------------------------------------
     def explain(self, event: Mapping[str, Any], bus: str = "default") -> BusExplanation:

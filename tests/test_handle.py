@@ -171,6 +171,29 @@ def test_failure_repr_is_short(events, events_mock):
     assert len(text) < 300
 
 
+# -- cap_logs ----------------------------------------------------------------------------------------
+
+
+def test_cap_logs_trims_what_the_logs_already_hold_to_the_newest_at_once(events, events_mock):
+    route_orders(events)
+    events.put_targets(Rule="orders", Targets=[{"Id": "q", "Arn": QUEUE, "RetryPolicy": {"MaximumRetryAttempts": 0}}])
+    events.put_events(Entries=[{**ENTRY, "Detail": f'{{"id": {i}}}'} for i in range(5)])
+    events_mock.on_target(QUEUE, lambda delivery: 1 / 0)
+    events.put_events(Entries=[{**ENTRY, "Detail": f'{{"id": {i}}}'} for i in range(5, 10)])
+    events.put_events(Entries=[{"Source": "nobody", "DetailType": "x", "Detail": "{}"}] * 3)
+    events_mock.cap_logs(2)
+    assert [d.json()["detail"]["id"] for d in events_mock.deliveries()] == [3, 4]
+    assert [f.event["detail"]["id"] for f in events_mock.failures()] == [8, 9]
+    assert [e["source"] for e in events_mock.events()] == ["nobody", "nobody"]
+    reasons = [u.reason for u in events_mock.undelivered()]
+    assert reasons.count("No rule of the bus matched the event.") == 2 and len(reasons) == 4  # + 2 dropped
+
+
+def test_cap_logs_refuses_a_negative_limit(events_mock):
+    with pytest.raises(ValueError, match="cap_logs limit must be None or at least 0, not -1"):
+        events_mock.cap_logs(-1)
+
+
 # -- retries with the default policy ---------------------------------------------------------------
 
 

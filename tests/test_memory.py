@@ -92,11 +92,12 @@ def test_clearing_the_log_gives_its_memory_back() -> None:
     assert cleared < GROWTH_BOUND / 4, cleared
 
 
-def test_a_cap_set_later_trims_the_log_at_the_next_event() -> None:
+def test_a_cap_set_later_trims_the_log_at_once_and_keeps_it_trimmed() -> None:
     with EventsMock() as mock:
         ctx = _armed_mock(mock)
         _put(ctx, 3 * BATCH)
         mock.cap_logs(10)
+        assert len(mock.deliveries()) == 10
         _put(ctx, BATCH)
         assert len(mock.deliveries()) == 10
         mock.cap_logs(None)

@@ -166,6 +166,13 @@ class DeliveryLog:
         if self.limit is not None and len(items) > self.limit:
             del items[: len(items) - self.limit]
 
+    def cap(self, limit: int | None) -> None:
+        """Keep at most ``limit`` of the newest of each log from now on, and trim them now."""
+        self.limit = limit
+        if limit is not None:
+            for items in (self.deliveries, self.failures, self.events, self.unmatched):
+                del items[: max(0, len(items) - limit)]
+
     def clear(self) -> None:
         self.deliveries.clear()
         self.failures.clear()
