@@ -228,6 +228,7 @@ def check_delivered(
 ) -> None:
     """Raise AssertionError with the whole story unless the deliveries to ``target_arn`` are as
     expected (``expect``: delivered ``count`` times, or at least once; else never)."""
+    __tracebackhide__ = True  # pytest shows a failure at the test's assert_delivered line
     with backend.lock:
         deliveries = list(backend.log.deliveries)
     received = [d for d in deliveries if d.target_arn == target_arn]

@@ -291,11 +291,13 @@ class EventsMock:
         ``where`` is a dict matched against the delivered JSON with event-pattern semantics
         (``{"detail": {"state": ["paid"]}}``), or a callable taking the ``Delivery``.
         """
+        __tracebackhide__ = True  # see diagnostics.check_delivered
         diagnostics.check_delivered(self._backend, target_arn, count=count, where=where, expect=True)
 
     def assert_not_delivered(self, target_arn: str, *, where: Where = None) -> None:
         """Pass if ``target_arn`` received no delivery satisfying ``where`` (see
         ``assert_delivered``); else raise ``AssertionError`` listing the unexpected deliveries."""
+        __tracebackhide__ = True  # see diagnostics.check_delivered
         diagnostics.check_delivered(self._backend, target_arn, count=None, where=where, expect=False)
 
     def undelivered(self) -> list[Undelivered]:

@@ -264,6 +264,24 @@ def test_the_report_section_can_be_turned_off(pytester: pytest.Pytester) -> None
     assert "- mock-events -" not in pytester.runpytest("-p", "no:randomly").stdout.str()
 
 
+def test_a_failed_assert_delivered_is_reported_at_the_test_s_line_not_inside_the_mock(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile("""
+import boto3
+
+def test_paid_orders(events_mock):
+    boto3.client("events", region_name="us-east-1").put_events(
+        Entries=[{"Source": "shop", "DetailType": "x", "Detail": "{}"}])
+    events_mock.assert_delivered("arn:aws:sqs:us-east-1:123456789012:paid")
+""")
+    result = pytester.runpytest("-p", "no:randomly", "--no-mock-events-report")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([">*events_mock.assert_delivered(*", "E*expected a delivery to *:paid, found 0"])
+    output = result.stdout.str()
+    assert "diagnostics.py" not in output and "mock_events/mock.py" not in output and "def check_delivered" not in output
+
+
 def test_a_passing_test_gets_no_report_section(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(FAILING_TEST.replace('assert False, "the order never arrived"', "pass"))
     result = pytester.runpytest("-p", "no:randomly", "-rA")
