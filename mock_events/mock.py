@@ -260,9 +260,9 @@ class EventsMock:
     def cap_logs(self, limit: int | None) -> None:
         """Keep at most ``limit`` of the newest deliveries, failures and events each (None: all),
         from now on: what the logs already hold beyond it is dropped at once. ``ValueError`` when
-        ``limit`` is negative."""
-        if limit is not None and limit < 0:
-            raise ValueError(f"cap_logs limit must be None or at least 0, not {limit}")
+        ``limit`` is not None or an int of at least 0."""
+        if limit is not None and (not isinstance(limit, int) or limit < 0):
+            raise ValueError(f"cap_logs limit must be None or an int of at least 0, not {limit!r}")
         with self._backend.lock:
             self._backend.log.cap(limit)
 

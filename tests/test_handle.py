@@ -189,9 +189,13 @@ def test_cap_logs_trims_what_the_logs_already_hold_to_the_newest_at_once(events,
     assert reasons.count("No rule of the bus matched the event.") == 2 and len(reasons) == 4  # + 2 dropped
 
 
-def test_cap_logs_refuses_a_negative_limit(events_mock):
-    with pytest.raises(ValueError, match="cap_logs limit must be None or at least 0, not -1"):
-        events_mock.cap_logs(-1)
+@pytest.mark.parametrize("limit", [-1, 2.5, "10"])
+def test_cap_logs_refuses_a_limit_that_is_not_a_count_and_keeps_the_logs(events, events_mock, limit):
+    events.put_events(Entries=[ENTRY] * 3)
+    with pytest.raises(ValueError, match=f"cap_logs limit must be None or an int of at least 0, not {limit!r}"):
+        events_mock.cap_logs(limit)
+    events.put_events(Entries=[ENTRY] * 3)
+    assert len(events_mock.events()) == 6
 
 
 # -- retries with the default policy ---------------------------------------------------------------
