@@ -275,7 +275,7 @@ class _GivingUp:
 
 def test_each_wildcard_scans_when_the_machine_gives_up(monkeypatch):
     def build(self):
-        self._built, self._compiled = True, _wildcard._Compiled(_GivingUp(), {}, list(self._counts))
+        self._built, self._compiled = True, _wildcard._Compiled(_GivingUp(), {}, [Wildcard(text) for text in self._counts])
 
     monkeypatch.setattr(WildcardSet, "_build", build)
     index = RuleIndex()

@@ -256,15 +256,15 @@ def _pattern(literal: str) -> str:
     return "".join(c if c.isalnum() or ord(c) > 127 else f"\\x{{{ord(c):x}}}" for c in literal)
 
 
-def _machine_literals(texts: list[str]) -> list[str]:
-    """The distinct literals of wildcard ``texts`` that go into one machine: shortest first, each
+def _machine_literals(wildcards: list[Wildcard]) -> list[str]:
+    """The distinct literals of ``wildcards`` that go into one machine: shortest first, each
     unless ``SUFFIX_CHAIN`` literals of the machine would then end at one character, until their
     states may take ``MACHINE_MEMORY``. A literal of one character is left out: ``str.find`` finds it at memory
     speed, while the machine, should it be frequent, would name it at every character of the value.
     So is a literal the machine cannot read (a lone surrogate is no UTF-8)."""
     encoded: dict[str, bytes] = {}
-    for text in texts:
-        for literal in Wildcard(text).literals:
+    for wildcard in wildcards:
+        for literal in wildcard.literals:
             if len(literal) > 1 and literal not in encoded:
                 try:
                     encoded[literal] = literal.encode("utf-8")
@@ -296,16 +296,15 @@ class _Compiled:
 
     __slots__ = ("machine", "ids", "plans", "alone_of", "alone_texts")
 
-    def __init__(self, machine: Any, ids: dict[str, int], texts: list[str]) -> None:
+    def __init__(self, machine: Any, ids: dict[str, int], wildcards: list[Wildcard]) -> None:
         self.machine, self.ids = machine, ids
         self.plans: dict[str, tuple[int | None, ...]] = {}
         alone_of: list[list[str]] = [[] for _ in range(max(ids.values(), default=0) + 1)]
-        for text in texts:
-            wildcard = Wildcard(text)
+        for wildcard in wildcards:
             numbers = tuple(ids.get(literal) for literal in wildcard.literals)
-            self.plans[text] = numbers
+            self.plans[wildcard.text] = numbers
             if wildcard._alone and numbers[0] is not None:
-                alone_of[numbers[0]].append(text)
+                alone_of[numbers[0]].append(wildcard.text)
         self.alone_of = [tuple(of) for of in alone_of]
         self.alone_texts = frozenset(chain.from_iterable(alone_of))
 
@@ -353,17 +352,17 @@ class WildcardSet:
         options.max_mem = 32 << 20
         machine = re2.Set.SearchSet(options)
         ids: dict[str, int] = {}
-        texts = list(self._counts)
+        wildcards = [Wildcard(text) for text in self._counts]
         try:
             # Index 0 matches every value (at its start), so an answer without it is a pass the
             # machine gave up on (RE2 stops when its memory budget runs out).
             machine.Add(r"\A")
-            for literal in _machine_literals(texts):
+            for literal in _machine_literals(wildcards):
                 ids[literal] = machine.Add(_pattern(literal))
             machine.Compile()
         except re2.error:  # too large to compile within the budget: each wildcard scans alone
             return
-        self._compiled = _Compiled(machine, ids, texts)
+        self._compiled = _Compiled(machine, ids, wildcards)
 
     def remember(self, value: str) -> bool:
         """Run the machine over ``value`` and keep which literals occur, for the wildcards to read until
