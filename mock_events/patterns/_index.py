@@ -130,19 +130,13 @@ class _Contains:
         return bool(self.by_text)
 
     def add(self, wildcard: Wildcard, branch: _Branch) -> None:
-        bucket = self.by_text.get(wildcard.text)
-        if bucket is None:
-            self.by_text[wildcard.text] = {branch}
-            self.wildcards[wildcard.text] = wildcard
-        else:
-            bucket.add(branch)
+        _bucket_add(self.by_text, wildcard.text, branch)
+        self.wildcards[wildcard.text] = wildcard
 
     def discard(self, wildcard: Wildcard, branch: _Branch) -> None:
-        bucket = self.by_text.get(wildcard.text)
-        if bucket is not None:
-            bucket.discard(branch)
-            if not bucket:
-                del self.by_text[wildcard.text], self.wildcards[wildcard.text]
+        _bucket_discard(self.by_text, wildcard.text, branch)
+        if wildcard.text not in self.by_text:
+            self.wildcards.pop(wildcard.text, None)
 
     def size(self, wildcard: Wildcard) -> int:
         return len(self.by_text.get(wildcard.text, ()))
