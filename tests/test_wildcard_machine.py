@@ -650,3 +650,78 @@ def test_put_events_delivers_exactly_while_one_wildcard_text_is_both_matched_and
         delivered = {json.loads(d.payload)["detail"]["k"] for d in events_mock.deliveries(f"{QUEUE}-{name}")}
         assert delivered == {repr(key) for key, value in values.items() if compiled.matches({"detail": {"x": value}})}, name
     assert events_mock.deliveries(f"{QUEUE}-deleted") == []
+
+
+# Rules of "*literal*" on one path that leave the same test to check (here one source) are read from
+# the machine's answer as groups, each checked once, whatever their number; the others one by one.
+# Past a few rules the source is the busier field, so rules are filed under their wildcard.
+group_rules = st.lists(st.tuples(st.sampled_from(["ab", "ba", "x1", "é\n", "(."]),
+                                 st.sampled_from([["s"], ["s"], ["s"], ["t"], ["s", "t"], None]),
+                                 st.booleans()),
+                       min_size=1, max_size=120).flatmap(lambda few: st.just(few * (1 + 60 // len(few))) | st.just(few))
+
+
+def _group_pattern(literal: str, sources: list[str] | None, either: bool) -> dict:
+    pattern: dict = {"x": [{"wildcard": f"*{literal}*"}]}
+    if sources is not None:
+        pattern["source"] = sources
+    if either:  # a second branch, for a rule both in a group and alone
+        pattern = {"$or": [pattern, {"x": [{"wildcard": f"*{literal}+*"}], "y": [{"exists": True}]}]}
+    return pattern
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(group_rules, st.data())
+def test_many_rules_sharing_their_other_tests_answer_exactly_as_each_rule_alone(rules, data):
+    index = RuleIndex()
+    compiled = {}
+    literals = []
+    for i, (literal, sources, either) in enumerate(rules):
+        literals.append(f"{literal}{i % 40}")
+        compiled[i] = compile(json.dumps(_group_pattern(literals[-1], sources, either)))
+        index.add(i, compiled[i])
+    for _ in range(3):
+        kept = data.draw(st.lists(st.sampled_from(literals + [literal + "+" for literal in literals]), max_size=30))
+        value = "-".join(kept) + "." * LONG_VALUE + "-".join(reversed(kept))
+        for event in ({"x": value, "source": data.draw(st.sampled_from(["s", "t", "u"]))},
+                      {"x": value}, {"x": value, "source": "s", "y": 0}, {"x": [value, "ab1"], "source": "t"}):
+            assert index.match(event) == {i for i, p in compiled.items() if p.matches(event)}
+        # rules come and go between events: what the index reads is made again
+        for i in data.draw(st.lists(st.sampled_from(sorted(compiled)), max_size=10, unique=True)) if compiled else ():
+            index.remove(i)
+            del compiled[i]
+        if data.draw(st.booleans()):
+            i = max(compiled, default=0) + len(rules) + 1
+            literals.append(f"ab{i}")
+            compiled[i] = compile(json.dumps(_group_pattern(literals[-1], ["s"], False)))
+            index.add(i, compiled[i])
+
+
+@pytest.mark.parametrize("rules", [1, 16, 24, 40, 200, 3000])
+def test_rules_of_one_literal_each_and_one_other_test_match_when_that_test_holds_and_only_then(rules):
+    index = RuleIndex()
+    for i in range(rules):
+        index.add(i, compile(json.dumps({"x": [{"wildcard": f"*<{i}>*"}], "source": ["s"]})))
+    index.add("own", compile(json.dumps({"x": [{"wildcard": "*<0>*"}], "source": ["t"]})))
+    value = "<0>" + "-" * LONG_VALUE + "".join(f"<{i}>" for i in range(1, rules, 3))
+    expected = {i for i in range(rules) if i % 3 == 1 or i == 0}
+
+    assert index.match({"x": value, "source": "s"}) == expected
+    assert index.match({"x": value, "source": "t"}) == {"own"}
+    assert index.match({"x": value, "source": "u"}) == set()
+    assert index.match({"x": value}) == set()
+
+
+def test_a_rule_added_or_removed_under_a_wildcard_text_other_rules_hold_is_read_from_the_next_value_on():
+    index = RuleIndex()
+    for i in range(40):  # past the first few, filed under their wildcard: the source is the busier field
+        index.add(i, compile(json.dumps({"x": [{"wildcard": f"*<{i}>*"}], "source": ["s"]})))
+    value = "<30>" + "-" * LONG_VALUE + "<31>"
+    assert index.match({"x": value, "source": "s"}) == {30, 31}
+
+    index.add("late", compile(json.dumps({"x": [{"wildcard": "*<30>*"}]})))  # the machine stays
+    assert index.match({"x": value, "source": "s"}) == {30, 31, "late"}
+    index.remove(30)  # "*<30>*" stays in the machine, with one rule fewer
+    assert index.match({"x": value, "source": "s"}) == {31, "late"}
+    index.remove(31)  # "*<31>*" leaves it
+    assert index.match({"x": value, "source": "s"}) == {"late"}

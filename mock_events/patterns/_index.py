@@ -17,7 +17,8 @@ alternative goes into the structure of its operator on the field's path:
 
 What the structures return are candidates: each is then checked against its whole branch, so the
 index returns exactly the rules whose patterns match, and a structure may return more than it must
-(never less).
+(never less). Branches left with equal tests share one ``_Tests``, checked once per event however
+many branches come up with it.
 
 Every wildcard on a path that looks inside a value (of ``wildcard`` and of ``anything-but``
 ``wildcard``, filed there or only checked there) is also in the path's ``WildcardSet``: a long value
@@ -31,7 +32,9 @@ import bisect
 import ipaddress
 import struct
 import threading
-from collections.abc import Hashable
+import weakref
+from collections.abc import Hashable, Iterable
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Callable
 
 from ._compiler import Field, NumericRange, ip_of, is_comparable, leaf_key, literal_key, lowered, number_key
@@ -44,14 +47,41 @@ if TYPE_CHECKING:
 _Test = Callable[[list[Any] | None], bool]
 
 
+class _Tests:
+    """The field tests left to check of a branch, as (path, test) pairs: one object for equal pairs
+    (see ``_tests_of``), so that matching an event works out each once, however many branches share it
+    (rules of one ``source`` filed under their ``detail-type``s all check that ``source``)."""
+
+    __slots__ = ("pairs", "__weakref__")
+
+    def __init__(self, pairs: tuple[tuple[str, _Test], ...]) -> None:
+        self.pairs = pairs
+
+
+# Tests are shared by equal fields (see _compiler._strings_test), so equal pairs are common.
+_TESTS: weakref.WeakValueDictionary[tuple[tuple[str, _Test], ...], _Tests] = weakref.WeakValueDictionary()
+
+
+def _tests_of(pairs: tuple[tuple[str, _Test], ...]) -> _Tests:
+    tests = _TESTS.get(pairs)
+    if tests is None:
+        tests = _Tests(pairs)
+        _TESTS[pairs] = tests
+    return tests
+
+
+# Keys of rules with a branch that matches when its tests do (see _Contains).
+_Group = tuple[_Tests, Iterable[Hashable]]
+
+
 class _Branch:
-    """One branch of one rule's pattern: the rule's key and the branch's field tests."""
+    """One branch of one rule's pattern: the rule's key and the branch's field tests left to check."""
 
     __slots__ = ("key", "tests")
 
     def __init__(self, key: Hashable, tests: tuple[tuple[str, _Test], ...]) -> None:
         self.key = key
-        self.tests = tests
+        self.tests = _tests_of(tests)
 
 
 class _Affixes:
@@ -120,11 +150,12 @@ class _Contains:
     Those a machine answered for in a long value (``*literal*``, see ``WildcardSet``) are read from its
     answer all at once; the others are each tried."""
 
-    __slots__ = ("by_text", "wildcards")
+    __slots__ = ("by_text", "wildcards", "_reading")
 
     def __init__(self) -> None:
         self.by_text: dict[str, set[_Branch]] = {}
         self.wildcards: dict[str, Wildcard] = {}
+        self._reading: _Reading | None = None  # made again after a change, or for another machine
 
     def __bool__(self) -> bool:
         return bool(self.by_text)
@@ -132,16 +163,18 @@ class _Contains:
     def add(self, wildcard: Wildcard, branch: _Branch) -> None:
         _bucket_add(self.by_text, wildcard.text, branch)
         self.wildcards[wildcard.text] = wildcard
+        self._reading = None
 
     def discard(self, wildcard: Wildcard, branch: _Branch) -> None:
         _bucket_discard(self.by_text, wildcard.text, branch)
         if wildcard.text not in self.by_text:
             self.wildcards.pop(wildcard.text, None)
+        self._reading = None
 
     def size(self, wildcard: Wildcard) -> int:
         return len(self.by_text.get(wildcard.text, ()))
 
-    def matching(self, value: str, out: set[_Branch]) -> None:
+    def matching(self, value: str, out: set[_Branch], groups: list[_Group]) -> None:
         by_text, wildcards = self.by_text, self.wildcards
         known = answer_of(value) if len(value) >= LONG_VALUE else None
         if known is None:
@@ -149,11 +182,66 @@ class _Contains:
                 if wildcards[text](value):
                     out |= hit
             return
-        for text in known.alone.intersection(by_text):
-            out |= by_text[text]
-        for text in by_text.keys() - known.answered:
+        reading = self._reading
+        if reading is None or reading.answered is not known.answered:
+            self._reading = reading = _Reading(by_text, known.answered, known.alone_of)
+        found = known.found
+        for tests, keys_of in reading.shared:
+            ids = keys_of.keys() & found if len(keys_of) < len(found) else found
+            groups.append((tests, chain.from_iterable(filter(None, map(keys_of.get, ids)))))
+        if reading.branches_of:
+            out.update(chain.from_iterable(filter(None, map(reading.branches_of.get, found))))
+        for text in reading.tried:
             if wildcards[text](value):
                 out |= by_text[text]
+
+
+def _bucket_append(buckets: dict[Any, list[Any]], key: Any, item: Any) -> None:
+    bucket = buckets.get(key)
+    if bucket is None:
+        buckets[key] = [item]
+    else:
+        bucket.append(item)
+
+
+class _Reading:
+    """How a ``_Contains`` reads one machine's answers: ``answered``, the texts of the wildcards the
+    machine answers for; the branches of those, by the machine's id of their literal: the keys of
+    branches with the same tests left (``shared``, for tests shared by many, read and checked as a
+    group, with no Python step per key), else the branches (``branches_of``); ``tried``, the texts of
+    the other wildcards, each tried."""
+
+    __slots__ = ("answered", "shared", "branches_of", "tried")
+
+    # Tests shared by fewer branches than this go with their branches one by one: at most 64 groups
+    # (plus the smallest) are each read for every value, however many rules the path holds.
+    SHARED = 16
+
+    def __init__(self, by_text: dict[str, set[_Branch]], answered: frozenset[str],
+                 alone_of: list[tuple[str, ...]]) -> None:
+        self.answered = answered
+        by_tests: dict[_Tests, list[tuple[int, _Branch]]] = {}
+        for i, texts in enumerate(alone_of):
+            for text in texts:
+                for branch in by_text.get(text, ()):
+                    pairs = by_tests.get(branch.tests)
+                    if pairs is None:
+                        by_tests[branch.tests] = pairs = []
+                    pairs.append((i, branch))
+        least = max(self.SHARED, sum(map(len, by_tests.values())) // 64)
+        self.shared: list[tuple[_Tests, dict[int, tuple[Hashable, ...]]]] = []
+        branches_of: dict[int, list[_Branch]] = {}
+        for tests, pairs in by_tests.items():
+            if len(pairs) >= least:
+                keys_of: dict[int, list[Hashable]] = {}
+                for i, branch in pairs:
+                    _bucket_append(keys_of, i, branch.key)
+                self.shared.append((tests, {i: tuple(keys) for i, keys in keys_of.items()}))
+            else:
+                for i, branch in pairs:
+                    _bucket_append(branches_of, i, branch)
+        self.branches_of = {i: tuple(branches) for i, branches in branches_of.items()}
+        self.tried = [text for text in by_text if text not in answered]
 
 
 def _float_key(x: float) -> int:
@@ -409,8 +497,9 @@ class _Path:
         else:
             getattr(self, kind).discard(key, branch)  # filed, so made
 
-    def candidates(self, values: list[Any], out: set[_Branch]) -> None:
-        """Add to ``out`` the branches some alternative of which ``values`` (the path's leaves) may meet."""
+    def candidates(self, values: list[Any], out: set[_Branch], groups: list[_Group]) -> None:
+        """Add to ``out`` the branches some alternative of which ``values`` (the path's leaves) may meet
+        (or to ``groups``, those read in groups)."""
         if self.present:
             out |= self.present
         if self.anything_but:
@@ -434,7 +523,7 @@ class _Path:
                 if suffix:
                     suffix.suffixes_of(v, out)
                 if contains:
-                    contains.matching(v, out)
+                    contains.matching(v, out, groups)
                 if lower or prefix_lower or suffix_lower:
                     low = lowered(v)
                     if lower:
@@ -656,23 +745,42 @@ class RuleIndex:
 
     def _match(self, flat: dict[str, list[Any]]) -> set[Hashable]:
         candidates: set[_Branch] = set()
+        groups: list[_Group] = []
         paths = self._paths
         for path, values in flat.items():
             table = paths.get(path)
             if table is not None:
-                table.candidates(values, candidates)
+                table.candidates(values, candidates, groups)
         for path, branches in self._absent.items():
             if path not in flat:
                 candidates |= branches
         matched: set[Hashable] = set()
         get = flat.get
+        verdicts: dict[_Tests, bool] = {}  # each shared set of tests is worked out once per event
+        for tests, keys in groups:
+            verdict = verdicts.get(tests)
+            if verdict is None:
+                verdict = True
+                for path, test in tests.pairs:
+                    if not test(get(path)):
+                        verdict = False
+                        break
+                verdicts[tests] = verdict
+            if verdict:
+                matched.update(keys)
         for branch in candidates:
             key = branch.key
             if key in matched:
                 continue
-            for path, test in branch.tests:
-                if not test(get(path)):
-                    break
-            else:
+            tests = branch.tests
+            verdict = verdicts.get(tests)
+            if verdict is None:
+                verdict = True
+                for path, test in tests.pairs:
+                    if not test(get(path)):
+                        verdict = False
+                        break
+                verdicts[tests] = verdict
+            if verdict:
                 matched.add(key)
         return matched

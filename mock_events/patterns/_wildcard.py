@@ -97,8 +97,8 @@ class Wildcard:
             known = _known.get(id(value))
             if known is not None and known.value is value:
                 text = self.text
-                if text in known.answered:
-                    return text in known.alone
+                if text in known.answered:  # "*literal*": whether the machine found its literal
+                    return known.plans[text][0] in known.found
                 answer = known.answers.get(text)
                 if answer is None:
                     known.answers[text] = answer = self._ends_fit(value) and self._read(value, known)
@@ -182,19 +182,18 @@ CHUNK = 4096
 
 class _Answer:
     """What a machine found in one value: ``found``, the ids (in ``ids``, literal -> id) of the
-    literals that occur in it; ``alone``, the texts of the ``*literal*`` wildcards that match, of those
-    the machine answers for (``answered``); once a wildcard asks, in which stretches of ``CHUNK``
-    characters each literal starts; and each other wildcard's answer, once given (a rule's wildcard
-    may be asked when the rule index looks for candidates and again when it checks them)."""
+    literals that occur in it, which answer for the ``*literal*`` wildcards (``answered``; by id of
+    their literal, ``alone_of``); once a wildcard asks, in which stretches of ``CHUNK`` characters each
+    literal starts; and each other wildcard's answer, once given (a rule's wildcard may be asked when
+    the rule index looks for candidates and again when it checks them)."""
 
-    __slots__ = ("value", "machine", "ids", "plans", "found", "alone", "answered", "answers", "_chunks",
+    __slots__ = ("value", "machine", "ids", "plans", "found", "alone_of", "answered", "answers", "_chunks",
                  "_stretches_read")
 
     def __init__(self, value: str, compiled: _Compiled, found: frozenset[int]) -> None:
         self.value, self.found = value, found
         self.machine, self.ids, self.plans = compiled.machine, compiled.ids, compiled.plans
-        self.alone = set(chain.from_iterable(map(compiled.alone_of.__getitem__, found)))
-        self.answered = compiled.alone_texts
+        self.alone_of, self.answered = compiled.alone_of, compiled.alone_texts
         self.answers: dict[str, bool] = {}  # wildcard text -> whether the value matches it
         self._chunks: dict[int, list[int]] | None = None
         self._stretches_read = False  # whether the stretches were read (then _chunks is None if that failed)
