@@ -187,7 +187,7 @@ class _Contains:
             self._reading = reading = _Reading(by_text, known.answered, known.alone_of)
         found = known.found
         for tests, keys_of in reading.shared:
-            ids = keys_of.keys() & found if len(keys_of) < len(found) else found
+            ids = found.intersection(keys_of) if len(keys_of) < len(found) else found  # the fewer read
             groups.append((tests, chain.from_iterable(filter(None, map(keys_of.get, ids)))))
         if reading.branches_of:
             out.update(chain.from_iterable(filter(None, map(reading.branches_of.get, found))))
@@ -213,8 +213,8 @@ class _Reading:
 
     __slots__ = ("answered", "shared", "branches_of", "tried")
 
-    # Tests shared by fewer branches than this go with their branches one by one: at most 64 groups
-    # (plus the smallest) are each read for every value, however many rules the path holds.
+    # Tests shared by fewer branches than this go with their branches one by one, so that at most
+    # 64 groups are read for each value, however many rules the path holds.
     SHARED = 16
 
     def __init__(self, by_text: dict[str, set[_Branch]], answered: frozenset[str],
@@ -760,12 +760,7 @@ class RuleIndex:
         for tests, keys in groups:
             verdict = verdicts.get(tests)
             if verdict is None:
-                verdict = True
-                for path, test in tests.pairs:
-                    if not test(get(path)):
-                        verdict = False
-                        break
-                verdicts[tests] = verdict
+                verdicts[tests] = verdict = _holds(tests, get)
             if verdict:
                 matched.update(keys)
         for branch in candidates:
@@ -775,12 +770,15 @@ class RuleIndex:
             tests = branch.tests
             verdict = verdicts.get(tests)
             if verdict is None:
-                verdict = True
-                for path, test in tests.pairs:
-                    if not test(get(path)):
-                        verdict = False
-                        break
-                verdicts[tests] = verdict
+                verdicts[tests] = verdict = _holds(tests, get)
             if verdict:
                 matched.add(key)
         return matched
+
+
+def _holds(tests: _Tests, get: Callable[[str], list[Any] | None]) -> bool:
+    """Whether each test holds of the leaves (``get``: path -> leaves) at its path."""
+    for path, test in tests.pairs:
+        if not test(get(path)):
+            return False
+    return True
