@@ -13,7 +13,6 @@ from __future__ import annotations
 import sys
 import threading
 from datetime import datetime, timedelta, timezone
-from importlib.metadata import version
 
 import pytest
 from hypothesis import given
@@ -199,11 +198,6 @@ def test_strict_json_reads_a_text_as_the_json_module_does_apart_from_what_it_ref
         assert got == expected and type(got) is type(expected)
 
 
-@pytest.mark.skipif(
-    tuple(int(part) for part in version("jsonpath-ng").split(".")[:2]) < (1, 11),
-    reason="jsonpath-ng before 1.11 (Python 3.10 gets 1.8) walks '..' by recursion and finds nothing "
-    "1,000 levels down (README: Supported versions)",
-)
 def test_an_input_path_whose_matches_nest_one_another_writes_each_level_once(events, events_mock, monkeypatch):
     # "$..a" over a Detail 1,000 deep matches 999 objects, each inside the one before: 3 MB of JSON
     # that took seconds to write when each match was walked again (half a million objects).

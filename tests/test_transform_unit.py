@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import uuid
 from datetime import datetime, timedelta, timezone
 from importlib.metadata import version
@@ -11,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import assume, example, given, settings, strategies as st
 
+from mock_events import deep_scans
 from mock_events.transform import _MISSING, TargetInput, TargetInputError, _compile_path, _resolve
 
 CORPUS = Path(__file__).resolve().parent / "conformance" / "input_transform.json"
@@ -451,3 +453,98 @@ def test_a_definite_path_reads_what_jsonpath_ng_finds(doc: Any, steps: list[str]
         assert len(found) == 1 and value is found[0].value
     else:
         assert value is _MISSING
+
+
+# A deep scan (``..``) is walked by mock_events.deep_scans whatever jsonpath-ng release is installed:
+# jsonpath-ng before 1.11 (Python 3.10 gets 1.8) walks it by recursion, finds nothing far down a
+# deep event, raises on an index into an object and reads ``*`` and ``[*]`` otherwise.
+_DEEP_DOC = {"a": {"a": 1, "b": [{"a": 2}, 3]}, "b": [[4, {"a": [5]}], "x"], "c": "a"}
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("$..a", [{"a": 1, "b": [{"a": 2}, 3]}, 1, 2, [5]]),
+        ("$.b..a", [[5]]),
+        ("$..a..a", [1, 2]),
+        ("$..['a','c']", [{"a": 1, "b": [{"a": 2}, 3]}, "a", 1, 2, [5]]),
+        ("$..*", [{"a": 1, "b": [{"a": 2}, 3]}, [[4, {"a": [5]}], "x"], "a", 1, [{"a": 2}, 3], {"a": 2}, 3, 2,
+                  [4, {"a": [5]}], "x", 4, {"a": [5]}, [5], 5]),
+        ("$..[*]", [{"a": 1, "b": [{"a": 2}, 3]}, [[4, {"a": [5]}], "x"], "a", 1, [{"a": 2}, 3], {"a": 2}, 3, 2,
+                    [4, {"a": [5]}], "x", 4, {"a": [5]}, [5], 5]),
+        ("$..[0]", [{"a": 2}, [4, {"a": [5]}], 4, 5]),
+        ("$..[0,-1]", [{"a": 2}, 3, [4, {"a": [5]}], "x", 4, {"a": [5]}, 5, 5]),
+        ("$..[::-1]", [3, {"a": 2}, "x", [4, {"a": [5]}], {"a": [5]}, 4, 5]),
+        ("$..a[0]", [5]),
+        ("$..[0].a", [2]),
+        ("$..* where a", [{"a": 1, "b": [{"a": 2}, 3]}, {"a": 2}, {"a": [5]}]),
+    ],
+)
+def test_a_deep_scan_finds_the_same_values_in_the_same_order_on_every_jsonpath_ng_release(
+    path: str, expected: list[Any]
+) -> None:
+    assert _resolve(_compile_path(path), _DEEP_DOC) == expected
+
+
+def test_a_deep_scan_walks_a_document_nested_far_deeper_than_the_recursion_limit() -> None:
+    depth = 5 * sys.getrecursionlimit()
+    doc: Any = {"leaf": 1}
+    for _ in range(depth):
+        doc = {"a": [doc]}
+    found = _resolve(_compile_path("$..a"), doc)
+    assert len(found) == depth and found[0] is doc["a"] and found[-1] == [{"leaf": 1}]
+    assert _resolve(_compile_path("$..leaf"), doc) == [1]
+
+
+def test_a_deep_scan_with_a_step_it_does_not_walk_is_left_to_jsonpath_ng() -> None:
+    assert _resolve(_compile_path("$..b.`parent`"), {"a": {"b": 1}}) == [{"b": 1}]
+
+
+_DEEP_KEYS = st.sampled_from(["a", "b", "ключ", "0", "*"])
+_DEEP_VALUES = st.recursive(
+    st.one_of(st.none(), st.integers(), st.text(max_size=2)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_DEEP_KEYS, inner, max_size=3)),
+    max_leaves=12,
+)
+_DEEP_DOCS = st.one_of(
+    st.lists(_DEEP_VALUES, min_size=1, max_size=3), st.dictionaries(_DEEP_KEYS, _DEEP_VALUES, min_size=1, max_size=3)
+)
+_INDEX = st.integers(-3, 3).map(str)
+_SLICE_PART = st.one_of(st.just(""), _INDEX)
+_SELECTOR = st.one_of(
+    _DEEP_KEYS.filter(lambda k: k != "*"),
+    st.just("*"),
+    st.builds(lambda i: f"[{i}]", _INDEX),
+    st.just("[*]"),
+    st.builds(lambda a, b: f"[{a}:{b}]", _SLICE_PART, _SLICE_PART),
+    st.builds(lambda a, b, c: f"[{a}:{b}:{c}]", _SLICE_PART, _SLICE_PART, _SLICE_PART),
+    st.builds(lambda i, j: f"[{i},{j}]", _INDEX, _INDEX),
+    st.builds(lambda k, m: f"['{k}','{m}']", _DEEP_KEYS.filter(lambda k: k != "*"), _DEEP_KEYS.filter(lambda k: k != "*")),
+    st.just("`this`"),
+)
+_SHALLOW_STEP = _SELECTOR.map(lambda s: s if s.startswith("[") else f".{s}")
+_DEEP_STEP = _SELECTOR.map(lambda s: f"..{s}")
+
+
+@pytest.mark.skipif(
+    tuple(int(part) for part in version("jsonpath-ng").split(".")[:2]) < (1, 11),
+    reason="the oracle is jsonpath-ng 1.11 and later (Python 3.10 gets 1.8), whose '..' this walk follows",
+)
+@settings(max_examples=300)
+@given(
+    doc=_DEEP_DOCS,
+    before=st.lists(st.one_of(_SHALLOW_STEP, _DEEP_STEP), max_size=1),
+    deep=_DEEP_STEP,
+    after=st.lists(st.one_of(_SHALLOW_STEP, _DEEP_STEP), max_size=1),
+    where=st.one_of(st.just(""), st.builds(lambda w, s: f" {w} {s}", st.sampled_from(["where", "wherenot"]), _SELECTOR)),
+)
+@example(doc={"a": [1]}, before=[], deep="..*", after=[], where=" wherenot [::0]")  # a step of 0 finds nothing
+def test_a_deep_scan_finds_what_jsonpath_ng_finds(
+    doc: Any, before: list[str], deep: str, after: list[str], where: str
+) -> None:
+    compiled = _compile_path("$" + "".join(before) + deep + "".join(after) + where)
+    assume(compiled is not None)
+    assert compiled is not None and deep_scans.compile_deep_scan(compiled.expression) is not None
+    expected = [datum.value for datum in compiled.expression.find(doc)]
+    found = _resolve(compiled, doc)
+    assert len(found) == len(expected) and all(mine is theirs for mine, theirs in zip(found, expected))
