@@ -150,26 +150,42 @@ class _Contains:
     Those a machine answered for in a long value (``*literal*``, see ``WildcardSet``) are read from its
     answer all at once; the others are each tried."""
 
-    __slots__ = ("by_text", "wildcards", "_reading")
+    __slots__ = ("by_text", "wildcards", "_reading", "_other")
 
     def __init__(self) -> None:
         self.by_text: dict[str, set[_Branch]] = {}
         self.wildcards: dict[str, Wildcard] = {}
-        self._reading: _Reading | None = None  # made again after a change, or for another machine
+        # How the last machine's answers are read, kept up to date as branches come and go; and the
+        # one before, as long as no branch changed (a hand-built event may hold one string at two
+        # paths, answered by the first path's machine: reading it must not undo this path's reading).
+        self._reading: _Reading | None = None
+        self._other: _Reading | None = None
 
     def __bool__(self) -> bool:
         return bool(self.by_text)
 
     def add(self, wildcard: Wildcard, branch: _Branch) -> None:
-        _bucket_add(self.by_text, wildcard.text, branch)
-        self.wildcards[wildcard.text] = wildcard
-        self._reading = None
+        text = wildcard.text
+        if branch in self.by_text.get(text, ()):  # a field naming one wildcard twice
+            return
+        _bucket_add(self.by_text, text, branch)
+        self.wildcards[text] = wildcard
+        self._changed(text, branch, True)
 
     def discard(self, wildcard: Wildcard, branch: _Branch) -> None:
-        _bucket_discard(self.by_text, wildcard.text, branch)
-        if wildcard.text not in self.by_text:
-            self.wildcards.pop(wildcard.text, None)
-        self._reading = None
+        text = wildcard.text
+        if branch not in self.by_text.get(text, ()):
+            return
+        _bucket_discard(self.by_text, text, branch)
+        if text not in self.by_text:
+            self.wildcards.pop(text, None)
+        self._changed(text, branch, False)
+
+    def _changed(self, text: str, branch: _Branch, added: bool) -> None:
+        self._other = None
+        reading = self._reading
+        if reading is not None and not reading.change(text, branch, added, text in self.by_text):
+            self._reading = None
 
     def size(self, wildcard: Wildcard) -> int:
         return len(self.by_text.get(wildcard.text, ()))
@@ -184,7 +200,11 @@ class _Contains:
             return
         reading = self._reading
         if reading is None or reading.answered is not known.answered:
-            self._reading = reading = _Reading(by_text, known.answered, known.alone_of)
+            other = self._other
+            if other is None or other.answered is not known.answered:
+                other = _Reading(by_text, known.answered, known.alone_of, known.plans)
+            self._other, self._reading = reading, other
+            reading = other
         found = known.found
         for tests, keys_of in reading.shared:
             ids = found.intersection(keys_of) if len(keys_of) < len(found) else found  # the fewer read
@@ -204,22 +224,33 @@ def _bucket_append(buckets: dict[Any, list[Any]], key: Any, item: Any) -> None:
         bucket.append(item)
 
 
+def _bucket_change(buckets: dict[Any, list[Any]], key: Any, item: Any, added: bool) -> None:
+    if added:
+        _bucket_append(buckets, key, item)
+    else:
+        bucket = buckets[key]
+        bucket.remove(item)
+        if not bucket:
+            del buckets[key]
+
+
 class _Reading:
     """How a ``_Contains`` reads one machine's answers: ``answered``, the texts of the wildcards the
-    machine answers for; the branches of those, by the machine's id of their literal: the keys of
-    branches with the same tests left (``shared``, for tests shared by many, read and checked as a
-    group, with no Python step per key), else the branches (``branches_of``); ``tried``, the texts of
-    the other wildcards, each tried."""
+    machine answers for; the branches of those, by the machine's id of their literal (``plans``: text
+    -> ids): the keys of branches with the same tests left (``shared``, for tests shared by many, read
+    and checked as a group, with no Python step per key), else the branches (``branches_of``);
+    ``tried``, the texts of the other wildcards, each tried. Made once per machine, then changed
+    branch by branch (``change``)."""
 
-    __slots__ = ("answered", "shared", "branches_of", "tried")
+    __slots__ = ("answered", "plans", "shared", "_groups", "branches_of", "tried", "_changes_left")
 
     # Tests shared by fewer branches than this go with their branches one by one, so that at most
     # 64 groups are read for each value, however many rules the path holds.
     SHARED = 16
 
     def __init__(self, by_text: dict[str, set[_Branch]], answered: frozenset[str],
-                 alone_of: list[tuple[str, ...]]) -> None:
-        self.answered = answered
+                 alone_of: list[tuple[str, ...]], plans: dict[str, tuple[int | None, ...]]) -> None:
+        self.answered, self.plans = answered, plans
         by_tests: dict[_Tests, list[tuple[int, _Branch]]] = {}
         for i, texts in enumerate(alone_of):
             for text in texts:
@@ -228,20 +259,43 @@ class _Reading:
                     if pairs is None:
                         by_tests[branch.tests] = pairs = []
                     pairs.append((i, branch))
-        least = max(self.SHARED, sum(map(len, by_tests.values())) // 64)
-        self.shared: list[tuple[_Tests, dict[int, tuple[Hashable, ...]]]] = []
-        branches_of: dict[int, list[_Branch]] = {}
+        read = sum(map(len, by_tests.values()))
+        least = max(self.SHARED, read // 64)
+        self._groups: dict[_Tests, dict[int, list[Hashable]]] = {}
+        self.branches_of: dict[int, list[_Branch]] = {}
         for tests, pairs in by_tests.items():
             if len(pairs) >= least:
-                keys_of: dict[int, list[Hashable]] = {}
+                self._groups[tests] = keys_of = {}
                 for i, branch in pairs:
                     _bucket_append(keys_of, i, branch.key)
-                self.shared.append((tests, {i: tuple(keys) for i, keys in keys_of.items()}))
             else:
                 for i, branch in pairs:
-                    _bucket_append(branches_of, i, branch)
-        self.branches_of = {i: tuple(branches) for i, branches in branches_of.items()}
-        self.tried = [text for text in by_text if text not in answered]
+                    _bucket_append(self.branches_of, i, branch)
+        self.shared = list(self._groups.items())
+        self.tried = {text: None for text in by_text if text not in answered}
+        # Branches changed one by one keep the groups they were made with: after this many changes,
+        # making the reading again (which costs what its branches cost) is left to the next value.
+        self._changes_left = (read + len(by_text)) // 4 + self.SHARED
+
+    def change(self, text: str, branch: _Branch, added: bool, held: bool) -> bool:
+        """Take in ``branch`` coming to (``added``) or leaving ``text``, which the path still holds
+        (``held``) or not; False when the reading is better made again."""
+        self._changes_left -= 1
+        if self._changes_left < 0:
+            return False
+        if text not in self.answered:
+            if added:
+                self.tried[text] = None
+            elif not held:
+                del self.tried[text]
+            return True
+        i = self.plans[text][0]
+        keys_of = self._groups.get(branch.tests)
+        if keys_of is not None:
+            _bucket_change(keys_of, i, branch.key, added)
+        else:
+            _bucket_change(self.branches_of, i, branch, added)
+        return True
 
 
 def _float_key(x: float) -> int:
