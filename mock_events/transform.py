@@ -11,7 +11,7 @@ from jsonpath_ng import JSONPath
 from jsonpath_ng import parse as parse_json_path
 from jsonpath_ng.jsonpath import Child, Fields, Index, Root, This
 
-from . import deep_scans, jsontext, timestamps
+from . import jsontext, jsonpath_walk, timestamps
 
 __all__ = ["TargetInput", "TargetInputError", "value_at"]
 
@@ -110,11 +110,11 @@ def _compile_path(path: str) -> _JsonPath | None:
 
 
 def _finder(expression: JSONPath) -> Callable[[Any], list[Any]]:
-    """What lists the values of an indefinite path: deep_scans for a deep scan (jsonpath-ng before
-    1.11 walks one by recursion and finds nothing far down a deep event), jsonpath-ng otherwise."""
-    deep_scan = deep_scans.compile_deep_scan(expression)
-    if deep_scan is not None:
-        return deep_scan
+    """What lists the values of an indefinite path: jsonpath_walk (the same values on every
+    jsonpath-ng release, at any depth), or jsonpath-ng for the nodes that module leaves to it."""
+    walk = jsonpath_walk.compile_walk(expression)
+    if walk is not None:
+        return walk
     return lambda doc: [datum.value for datum in expression.find(doc)]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import assume, example, given, settings, strategies as st
 
-from mock_events import deep_scans
+from mock_events import jsonpath_walk
 from mock_events.transform import _MISSING, TargetInput, TargetInputError, _compile_path, _resolve
 
 CORPUS = Path(__file__).resolve().parent / "conformance" / "input_transform.json"
@@ -455,9 +455,9 @@ def test_a_definite_path_reads_what_jsonpath_ng_finds(doc: Any, steps: list[str]
         assert value is _MISSING
 
 
-# A deep scan (``..``) is walked by mock_events.deep_scans whatever jsonpath-ng release is installed:
-# jsonpath-ng before 1.11 (Python 3.10 gets 1.8) walks it by recursion, finds nothing far down a
-# deep event, raises on an index into an object and reads ``*`` and ``[*]`` otherwise.
+# An indefinite path is walked by mock_events.jsonpath_walk whatever jsonpath-ng release is
+# installed: jsonpath-ng before 1.11 (Python 3.10 gets 1.8) walks ``..`` by recursion and finds
+# nothing far down a deep event, raises on ``..[0]`` over an object and reads ``*`` and ``[*]`` otherwise.
 _DEEP_DOC = {"a": {"a": 1, "b": [{"a": 2}, 3]}, "b": [[4, {"a": [5]}], "x"], "c": "a"}
 
 
@@ -478,9 +478,18 @@ _DEEP_DOC = {"a": {"a": 1, "b": [{"a": 2}, 3]}, "b": [[4, {"a": [5]}], "x"], "c"
         ("$..a[0]", [5]),
         ("$..[0].a", [2]),
         ("$..* where a", [{"a": 1, "b": [{"a": 2}, 3]}, {"a": 2}, {"a": [5]}]),
+        ("$.a[*]", [1, [{"a": 2}, 3]]),
+        ("$.a.*", [1, [{"a": 2}, 3]]),
+        ("$.b.*", [[4, {"a": [5]}], "x"]),
+        ("$.c[*]", []),
+        ("$.a[0:1]", []),
+        ("$.b[-1:]", ["x"]),
+        ("$.b[0,1]", [[4, {"a": [5]}], "x"]),
+        ("$.a['b','a']", [[{"a": 2}, 3], 1]),
+        ("$.a[0,1]", []),
     ],
 )
-def test_a_deep_scan_finds_the_same_values_in_the_same_order_on_every_jsonpath_ng_release(
+def test_an_indefinite_path_finds_the_same_values_in_the_same_order_on_every_jsonpath_ng_release(
     path: str, expected: list[Any]
 ) -> None:
     assert _resolve(_compile_path(path), _DEEP_DOC) == expected
@@ -496,7 +505,7 @@ def test_a_deep_scan_walks_a_document_nested_far_deeper_than_the_recursion_limit
     assert _resolve(_compile_path("$..leaf"), doc) == [1]
 
 
-def test_a_deep_scan_with_a_step_it_does_not_walk_is_left_to_jsonpath_ng() -> None:
+def test_a_path_with_a_step_the_walk_does_not_take_is_left_to_jsonpath_ng() -> None:
     assert _resolve(_compile_path("$..b.`parent`"), {"a": {"b": 1}}) == [{"b": 1}]
 
 
@@ -528,23 +537,23 @@ _DEEP_STEP = _SELECTOR.map(lambda s: f"..{s}")
 
 @pytest.mark.skipif(
     tuple(int(part) for part in version("jsonpath-ng").split(".")[:2]) < (1, 11),
-    reason="the oracle is jsonpath-ng 1.11 and later (Python 3.10 gets 1.8), whose '..' this walk follows",
+    reason="the oracle is jsonpath-ng 1.11 and later (Python 3.10 gets 1.8), whose reading the walk follows",
 )
 @settings(max_examples=300)
 @given(
     doc=_DEEP_DOCS,
     before=st.lists(st.one_of(_SHALLOW_STEP, _DEEP_STEP), max_size=1),
-    deep=_DEEP_STEP,
+    step=st.one_of(_SHALLOW_STEP, _DEEP_STEP),
     after=st.lists(st.one_of(_SHALLOW_STEP, _DEEP_STEP), max_size=1),
     where=st.one_of(st.just(""), st.builds(lambda w, s: f" {w} {s}", st.sampled_from(["where", "wherenot"]), _SELECTOR)),
 )
-@example(doc={"a": [1]}, before=[], deep="..*", after=[], where=" wherenot [::0]")  # a step of 0 finds nothing
-def test_a_deep_scan_finds_what_jsonpath_ng_finds(
-    doc: Any, before: list[str], deep: str, after: list[str], where: str
+@example(doc={"a": [1]}, before=[], step="..*", after=[], where=" wherenot [::0]")  # a step of 0 finds nothing
+def test_a_path_walked_finds_what_jsonpath_ng_finds(
+    doc: Any, before: list[str], step: str, after: list[str], where: str
 ) -> None:
-    compiled = _compile_path("$" + "".join(before) + deep + "".join(after) + where)
+    compiled = _compile_path("$" + "".join(before) + step + "".join(after) + where)
     assume(compiled is not None)
-    assert compiled is not None and deep_scans.compile_deep_scan(compiled.expression) is not None
+    assert compiled is not None and jsonpath_walk.compile_walk(compiled.expression) is not None
     expected = [datum.value for datum in compiled.expression.find(doc)]
-    found = _resolve(compiled, doc)
+    found = compiled.find(doc)
     assert len(found) == len(expected) and all(mine is theirs for mine, theirs in zip(found, expected))

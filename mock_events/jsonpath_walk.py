@@ -1,12 +1,13 @@
-"""JSONPaths with a deep scan (the descendant operator ``..``), evaluated without recursion.
+"""JSONPaths as jsonpath-ng parses them, walked over an event's plain values without recursion.
 
-jsonpath-ng parses them. Before 1.11 it also walks ``..`` by recursion, one Python frame per level,
-and finds nothing in an event nested deeper than about 450 levels (PutEvents accepts 1,000); 1.8
-also raises on an index into an object and reads ``*`` and ``[*]`` otherwise. Here the parsed
-expression is evaluated over the event's plain values with an explicit stack, and finds what
-jsonpath-ng 1.16 finds, in its order (pre-order: a value's own matches, then those under each of
-its children in list or key order), whichever release parsed it. Trees from releases before 1.16
-cannot tell ``[:]`` from ``[*]`` nor ``['*']`` from ``*``: both are read as wildcards, as 1.11 does.
+jsonpath-ng's own walk differs by release: before 1.11 it walks the descendant operator ``..`` by
+recursion, one Python frame per level, and finds nothing in an event nested deeper than about 450
+levels (PutEvents accepts 1,000); 1.8 (the newest Python 3.10 gets) also reads ``[*]`` on an object
+as a list holding the object, ``*`` on a list as nothing, and raises on ``..[0]`` over an object.
+Here a parsed expression is walked with an explicit stack and finds what jsonpath-ng 1.16 finds, in
+its order (for ``..``, pre-order: a value's own matches, then those under each of its children in
+list or key order), whichever release parsed it. Trees from releases before 1.16 cannot tell
+``[:]`` from ``[*]`` nor ``['*']`` from ``*``: both are read as wildcards, as 1.11 reads them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, Callable
 from jsonpath_ng import JSONPath
 from jsonpath_ng import jsonpath as _nodes
 
-__all__ = ["compile_deep_scan"]
+__all__ = ["compile_walk"]
 
 _Find = Callable[[Any, Any], "list[Any]"]
 """(value, document) -> the values an expression finds from value; ``$`` is the document."""
@@ -29,22 +30,14 @@ class _Unsupported(Exception):
     """A node left to jsonpath-ng: `parent`, unions and intersections, extension nodes."""
 
 
-def compile_deep_scan(expression: JSONPath) -> Callable[[Any], list[Any]] | None:
-    """The function that lists the values ``expression`` finds in a document, for an expression
-    with a deep scan made of the nodes this module walks; None for the others."""
-    if not _has_deep_scan(expression):
-        return None
+def compile_walk(expression: JSONPath) -> Callable[[Any], list[Any]] | None:
+    """The function that lists the values ``expression`` finds in a document; None when the
+    expression holds a node this module leaves to jsonpath-ng."""
     try:
         find = _compile(expression)
     except _Unsupported:
         return None
     return lambda doc: find(doc, doc)
-
-
-def _has_deep_scan(node: Any) -> bool:
-    return type(node) is _nodes.Descendants or any(
-        _has_deep_scan(getattr(node, side)) for side in ("left", "right") if hasattr(node, side)
-    )
 
 
 def _compile(node: Any) -> _Find:
