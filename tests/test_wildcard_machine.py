@@ -285,6 +285,34 @@ def test_each_wildcard_scans_when_the_machine_gives_up(monkeypatch):
     assert index.match({"x": "a" * 5000 + "a13a"}) == {13}
 
 
+class _GivingUpPastTheFirstStretch:
+    """A real machine that reads the first stretch of a value, then runs out of memory on the rest
+    (answering some literals, not the catch-all)."""
+
+    def __init__(self, real):
+        self.real, self.calls = real, 0
+
+    def Match(self, value):  # noqa: N802 - RE2's name
+        self.calls += 1
+        return self.real.Match(value) if self.calls == 1 else [1, 2]
+
+
+def test_each_wildcard_scans_when_the_machine_gives_up_past_the_first_stretch(monkeypatch):
+    build = WildcardSet._build
+
+    def giving_up(self):
+        build(self)
+        self._compiled.machine = _GivingUpPastTheFirstStretch(self._compiled.machine)
+
+    monkeypatch.setattr(WildcardSet, "_build", giving_up)
+    index = RuleIndex()
+    for i in range(20):
+        index.add(i, compile(json.dumps({"x": [{"wildcard": f"*a{i}a*"}]})))
+
+    assert index.match({"x": "a" * 5000 + "a13a"}) == {13}
+    assert _wildcard._known == {}
+
+
 def test_each_wildcard_scans_when_the_machine_is_too_large_to_compile(monkeypatch):
     def refuse(self):
         raise _wildcard.re2.error("failed to compile Set")
@@ -446,6 +474,21 @@ def test_a_literal_across_two_stretches_of_the_value_is_found(near):
         value = "-" * at + "<a>" + "-" * (_wildcard.CHUNK - 3) + "<b>" + "-" * LONG_VALUE
         assert index.match({"x": value}) == {"r"}
         assert index.match({"x": value.replace("<b>", "<c>")}) == set()
+
+
+@pytest.mark.parametrize("head", ["-", "é", "\U0001f600"])
+@pytest.mark.parametrize("shift", range(-4, 2))
+def test_a_literal_across_the_end_of_the_first_stretch_of_utf8_is_found(head, shift):
+    # The machine reads the value's first 4,096 bytes of UTF-8 alone, then the rest: a literal
+    # whose bytes begin in the first and end in the rest is found, whatever the characters before.
+    index = RuleIndex()
+    index.add("r", compile(json.dumps({"x": [{"wildcard": "*<a€>*"}]})))
+    index.add("other", compile(json.dumps({"x": [{"wildcard": "*<zz>*"}]})))
+    size = len(head.encode("utf-8"))
+    lead = head * ((_wildcard.CHUNK_BYTES + shift) // size) + "-" * ((_wildcard.CHUNK_BYTES + shift) % size)
+    value = lead + "<a€>" + "-" * LONG_VALUE
+    assert index.match({"x": value}) == {"r"}
+    assert index.match({"x": lead + "<a>" + "-" * LONG_VALUE}) == set()
 
 
 def test_when_the_machine_gives_up_on_a_stretch_each_wildcard_scans_and_the_stretches_are_read_once(monkeypatch):

@@ -4,9 +4,9 @@ in the value's length: EventBridge's matcher never backtracks, so neither may ou
 One wildcard alone scans a value with ``str.find``. The literals between the stars of the wildcards
 of one path of a bus are also compiled together into one machine (an RE2 set searching for all of them,
 an Aho-Corasick automaton in effect), which says in one pass over a long value which of them occur in
-it: the rule index runs it once per long value of an event (over its first ``CHUNK`` characters first:
-when every literal is there, that answers for the whole value), and each wildcard then reads its
-answer, worked out once per value.
+it: the rule index runs it once per long value of an event (over the first ``CHUNK_BYTES`` bytes of its
+UTF-8 first: when every literal is there, that answers for the whole value; else over the rest), and
+each wildcard then reads its answer, worked out once per value.
 A wildcard one of whose literals does not occur cannot match; ``*literal*`` matches when its literal
 occurs. Any other wildcard whose literals all occur needs to know where: each literal is looked for
 with ``str.find`` from where the previous one ended, within ``CHUNK`` characters; further on, only in
@@ -178,6 +178,8 @@ class Wildcard:
 
 # The stretches of a value in which the machine says where literals start.
 CHUNK = 4096
+# The first stretch of a value's UTF-8 the machine reads alone (see WildcardSet.remember).
+CHUNK_BYTES = 4096
 
 
 class _Answer:
@@ -293,10 +295,12 @@ class _Compiled:
     for); ``alone_of``, by id, the texts of the ``*literal*`` wildcards of that literal, whose answers
     are the machine's (``alone_texts``: all of them)."""
 
-    __slots__ = ("machine", "ids", "plans", "alone_of", "alone_texts")
+    __slots__ = ("machine", "ids", "plans", "alone_of", "alone_texts", "overlap")
 
     def __init__(self, machine: Any, ids: dict[str, int], wildcards: list[Wildcard]) -> None:
         self.machine, self.ids = machine, ids
+        # Bytes of UTF-8 a literal may reach back over, when it ends past where a stretch starts.
+        self.overlap = max((len(literal.encode("utf-8")) for literal in ids), default=1) - 1
         self.plans: dict[str, tuple[int | None, ...]] = {}
         alone_of: list[list[str]] = [[] for _ in range(max(ids.values(), default=0) + 1)]
         for wildcard in wildcards:
@@ -371,18 +375,24 @@ class WildcardSet:
         compiled = self._compiled
         if compiled is None:
             return False
-        machine, ids = compiled.machine, compiled.ids
+        machine = compiled.machine
         try:
-            # The first stretch first: when every literal is in it (frequent literals, which the
-            # machine would name at almost every character), it answers for the whole value.
-            matched = machine.Match(value[:CHUNK])
-            if not matched or len(matched) <= len(ids):
-                matched = machine.Match(value)
+            data = value.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: never in an event, but scanning still answers
             return False
+        # The first stretch first: when every literal is in it (frequent literals, which the machine
+        # would name at almost every character), it answers for the whole value. Else the rest, from
+        # where a literal that ends past the first stretch may start (a memoryview: no copy).
+        matched = machine.Match(data[:CHUNK_BYTES])
         if not matched or 0 not in matched:
             return False
-        _known[id(value)] = _Answer(value, compiled, frozenset(matched))
+        found = frozenset(matched)
+        if len(found) <= len(compiled.ids) and len(data) > CHUNK_BYTES:
+            rest = machine.Match(memoryview(data)[CHUNK_BYTES - compiled.overlap:])
+            if not rest or 0 not in rest:
+                return False
+            found = found.union(rest)
+        _known[id(value)] = _Answer(value, compiled, found)
         return True
 
 
