@@ -192,7 +192,7 @@ class Field:
             for v in values:
                 t = v.__class__
                 if t is str:
-                    if v in strs:
+                    if strs and v in strs:  # a long string is hashed only to be looked up
                         return True
                     if ips:
                         a = ip_of(v)

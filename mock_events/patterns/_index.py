@@ -557,7 +557,7 @@ class _Path:
         if self.present:
             out |= self.present
         if self.anything_but:
-            if len(values) == 1 and values[0].__class__ is str:
+            if self.excluded and len(values) == 1 and values[0].__class__ is str:  # (a long string: hashed)
                 excluded = self.excluded.get(values[0])
                 out |= self.anything_but - excluded if excluded else self.anything_but
             else:
