@@ -148,18 +148,19 @@ class _Affixes:
 class _Contains:
     """Wildcards of one path with no literal start or end (``*a*b*``), by text, each with its branches.
     Those a machine answered for in a long value (``*literal*``, see ``WildcardSet``) are read from its
-    answer all at once; the others are each tried."""
+    answer all at once (see ``_Reading``); the others are each tried."""
 
-    __slots__ = ("by_text", "wildcards", "_reading", "_other")
+    __slots__ = ("by_text", "wildcards", "_reading", "_tried", "_tried_for")
 
     def __init__(self) -> None:
         self.by_text: dict[str, set[_Branch]] = {}
         self.wildcards: dict[str, Wildcard] = {}
-        # How the last machine's answers are read, kept up to date as branches come and go; and the
-        # one before, as long as no branch changed (a hand-built event may hold one string at two
-        # paths, answered by the first path's machine: reading it must not undo this path's reading).
+        # Made at the first long value, then kept up to date as branches come and go.
         self._reading: _Reading | None = None
-        self._other: _Reading | None = None
+        # The texts of the wildcards the machine last read does not answer for, each tried
+        # (``_tried_for``: the texts it answers for).
+        self._tried: dict[str, None] = {}
+        self._tried_for: frozenset[str] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.by_text)
@@ -170,7 +171,7 @@ class _Contains:
             return
         _bucket_add(self.by_text, text, branch)
         self.wildcards[text] = wildcard
-        self._changed(text, branch, True)
+        self._changed(wildcard, branch, True)
 
     def discard(self, wildcard: Wildcard, branch: _Branch) -> None:
         text = wildcard.text
@@ -179,13 +180,18 @@ class _Contains:
         _bucket_discard(self.by_text, text, branch)
         if text not in self.by_text:
             self.wildcards.pop(text, None)
-        self._changed(text, branch, False)
+        self._changed(wildcard, branch, False)
 
-    def _changed(self, text: str, branch: _Branch, added: bool) -> None:
-        self._other = None
+    def _changed(self, wildcard: Wildcard, branch: _Branch, added: bool) -> None:
         reading = self._reading
-        if reading is not None and not reading.change(text, branch, added, text in self.by_text):
+        if reading is not None and not reading.change(wildcard, branch, added):
             self._reading = None
+        text = wildcard.text
+        if self._tried_for is not None and text not in self._tried_for:
+            if added:
+                self._tried[text] = None
+            elif text not in self.by_text:
+                del self._tried[text]
 
     def size(self, wildcard: Wildcard) -> int:
         return len(self.by_text.get(wildcard.text, ()))
@@ -199,19 +205,20 @@ class _Contains:
                     out |= hit
             return
         reading = self._reading
-        if reading is None or reading.answered is not known.answered:
-            other = self._other
-            if other is None or other.answered is not known.answered:
-                other = _Reading(by_text, known.answered, known.alone_of, known.plans)
-            self._other, self._reading = reading, other
-            reading = other
-        found = known.found
-        for tests, keys_of in reading.shared:
-            ids = found.intersection(keys_of) if len(keys_of) < len(found) else found  # the fewer read
-            groups.append((tests, chain.from_iterable(filter(None, map(keys_of.get, ids)))))
-        if reading.branches_of:
-            out.update(chain.from_iterable(filter(None, map(reading.branches_of.get, found))))
-        for text in reading.tried:
+        if reading is None:
+            self._reading = reading = _Reading(by_text, wildcards)
+        if reading.shared or reading.branches_of:
+            found = known.literals_found()
+            for tests, keys_of in reading.shared:
+                literals = found.intersection(keys_of) if len(keys_of) < len(found) else found  # the fewer read
+                groups.append((tests, chain.from_iterable(filter(None, map(keys_of.get, literals)))))
+            if reading.branches_of:
+                out.update(chain.from_iterable(filter(None, map(reading.branches_of.get, found))))
+        answered = known.answered
+        if self._tried_for is not answered:
+            self._tried = {text: None for text in by_text if text not in answered}
+            self._tried_for = answered
+        for text in self._tried:
             if wildcards[text](value):
                 out |= by_text[text]
 
@@ -235,67 +242,66 @@ def _bucket_change(buckets: dict[Any, list[Any]], key: Any, item: Any, added: bo
 
 
 class _Reading:
-    """How a ``_Contains`` reads one machine's answers: ``answered``, the texts of the wildcards the
-    machine answers for; the branches of those, by the machine's id of their literal (``plans``: text
-    -> ids): the keys of branches with the same tests left (``shared``, for tests shared by many, read
-    and checked as a group, with no Python step per key), else the branches (``branches_of``);
-    ``tried``, the texts of the other wildcards, each tried. Made once per machine, then changed
-    branch by branch (``change``)."""
+    """How a ``_Contains`` reads the literals a machine found in a value (whatever the machine: its
+    literals outlive its ids): the branches of the ``*literal*`` wildcards, by literal, as the keys of
+    branches with the same tests left (``shared``, for tests shared by many, read and checked as a
+    group, with no Python step per key), else as the branches (``branches_of``). Made once, then
+    changed branch by branch (``change``)."""
 
-    __slots__ = ("answered", "plans", "shared", "_groups", "branches_of", "tried", "_changes_left")
+    __slots__ = ("shared", "_groups", "branches_of", "_changes_left")
 
     # Tests shared by fewer branches than this go with their branches one by one, so that at most
     # 64 groups are read for each value, however many rules the path holds.
     SHARED = 16
 
-    def __init__(self, by_text: dict[str, set[_Branch]], answered: frozenset[str],
-                 alone_of: list[tuple[str, ...]], plans: dict[str, tuple[int | None, ...]]) -> None:
-        self.answered, self.plans = answered, plans
-        by_tests: dict[_Tests, list[tuple[int, _Branch]]] = {}
-        for i, texts in enumerate(alone_of):
-            for text in texts:
-                for branch in by_text.get(text, ()):
+    def __init__(self, by_text: dict[str, set[_Branch]], wildcards: dict[str, Wildcard]) -> None:
+        by_tests: dict[_Tests, list[tuple[str, _Branch]]] = {}
+        for text, branches in by_text.items():
+            literal = _alone_literal(wildcards[text])
+            if literal is not None:
+                for branch in branches:
                     pairs = by_tests.get(branch.tests)
                     if pairs is None:
                         by_tests[branch.tests] = pairs = []
-                    pairs.append((i, branch))
+                    pairs.append((literal, branch))
         read = sum(map(len, by_tests.values()))
         least = max(self.SHARED, read // 64)
-        self._groups: dict[_Tests, dict[int, list[Hashable]]] = {}
-        self.branches_of: dict[int, list[_Branch]] = {}
+        self._groups: dict[_Tests, dict[str, list[Hashable]]] = {}
+        self.branches_of: dict[str, list[_Branch]] = {}
         for tests, pairs in by_tests.items():
             if len(pairs) >= least:
                 self._groups[tests] = keys_of = {}
-                for i, branch in pairs:
-                    _bucket_append(keys_of, i, branch.key)
+                for literal, branch in pairs:
+                    _bucket_append(keys_of, literal, branch.key)
             else:
-                for i, branch in pairs:
-                    _bucket_append(self.branches_of, i, branch)
+                for literal, branch in pairs:
+                    _bucket_append(self.branches_of, literal, branch)
         self.shared = list(self._groups.items())
-        self.tried = {text: None for text in by_text if text not in answered}
         # Branches changed one by one keep the groups they were made with: after this many changes,
         # making the reading again (which costs what its branches cost) is left to the next value.
-        self._changes_left = (read + len(by_text)) // 4 + self.SHARED
+        self._changes_left = read // 4 + self.SHARED
 
-    def change(self, text: str, branch: _Branch, added: bool, held: bool) -> bool:
-        """Take in ``branch`` coming to (``added``) or leaving ``text``, which the path still holds
-        (``held``) or not; False when the reading is better made again."""
+    def change(self, wildcard: Wildcard, branch: _Branch, added: bool) -> bool:
+        """Take in ``branch`` coming to (``added``) or leaving ``wildcard``; False when the reading is
+        better made again."""
+        literal = _alone_literal(wildcard)
+        if literal is None:
+            return True
         self._changes_left -= 1
         if self._changes_left < 0:
             return False
-        if text not in self.answered:
-            if added:
-                self.tried[text] = None
-            elif not held:
-                del self.tried[text]
-            return True
-        i = self.plans[text][0]
         keys_of = self._groups.get(branch.tests)
         if keys_of is not None:
-            _bucket_change(keys_of, i, branch.key, added)
+            _bucket_change(keys_of, literal, branch.key, added)
         else:
-            _bucket_change(self.branches_of, i, branch, added)
+            _bucket_change(self.branches_of, literal, branch, added)
         return True
+
+
+def _alone_literal(wildcard: Wildcard) -> str | None:
+    """The literal of a ``*literal*`` wildcard (of a ``_Contains``: it has no literal start or end)."""
+    literals = wildcard.literals
+    return literals[0] if len(literals) == 1 else None
 
 
 def _float_key(x: float) -> int:

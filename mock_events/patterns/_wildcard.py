@@ -22,7 +22,6 @@ milliseconds for scanning). A literal search's states are the literals' prefixes
 from __future__ import annotations
 
 from bisect import bisect_left
-from itertools import chain
 from collections.abc import Sequence
 from typing import Any
 
@@ -183,22 +182,30 @@ CHUNK_BYTES = 4096
 
 
 class _Answer:
-    """What a machine found in one value: ``found``, the ids (in ``ids``, literal -> id) of the
-    literals that occur in it, which answer for the ``*literal*`` wildcards (``answered``; by id of
-    their literal, ``alone_of``); once a wildcard asks, in which stretches of ``CHUNK`` characters each
-    literal starts; and each other wildcard's answer, once given (a rule's wildcard may be asked when
-    the rule index looks for candidates and again when it checks them)."""
+    """What a machine found in one value: ``found``, the ids (in ``ids``, literal -> id; ``literal_of``,
+    id -> literal) of the literals that occur in it, which answer for the ``*literal*`` wildcards
+    (``answered``); once a wildcard asks, in which stretches of ``CHUNK`` characters each literal
+    starts; and each other wildcard's answer, once given (a rule's wildcard may be asked when the rule
+    index looks for candidates and again when it checks them)."""
 
-    __slots__ = ("value", "machine", "ids", "plans", "found", "alone_of", "answered", "answers", "_chunks",
-                 "_stretches_read")
+    __slots__ = ("value", "machine", "ids", "plans", "found", "literal_of", "answered", "answers", "_chunks",
+                 "_stretches_read", "_literals")
 
     def __init__(self, value: str, compiled: _Compiled, found: frozenset[int]) -> None:
         self.value, self.found = value, found
         self.machine, self.ids, self.plans = compiled.machine, compiled.ids, compiled.plans
-        self.alone_of, self.answered = compiled.alone_of, compiled.alone_texts
+        self.literal_of, self.answered = compiled.literal_of, compiled.alone_texts
+        self._literals: frozenset[str | None] | None = None
         self.answers: dict[str, bool] = {}  # wildcard text -> whether the value matches it
         self._chunks: dict[int, list[int]] | None = None
         self._stretches_read = False  # whether the stretches were read (then _chunks is None if that failed)
+
+    def literals_found(self) -> frozenset[str | None]:
+        """The literals found (and None, for the machine's id 0, which every value matches)."""
+        literals = self._literals
+        if literals is None:
+            self._literals = literals = frozenset(map(self.literal_of.__getitem__, self.found))
+        return literals
 
     def chunks(self) -> dict[int, list[int]] | None:
         """Literal id -> the numbers of the stretches (in order) each of its occurrences starts in,
@@ -290,26 +297,28 @@ def _machine_literals(wildcards: list[Wildcard]) -> list[str]:
 
 
 class _Compiled:
-    """A machine and what reading its answers needs: ``ids``, literal -> the machine's id of it;
-    ``plans``, wildcard text -> the id of each of its literals (None for one the machine does not look
-    for); ``alone_of``, by id, the texts of the ``*literal*`` wildcards of that literal, whose answers
-    are the machine's (``alone_texts``: all of them)."""
+    """A machine and what reading its answers needs: ``ids``, literal -> the machine's id of it, and
+    ``literal_of``, id -> literal (None for id 0); ``plans``, wildcard text -> the id of each of its
+    literals (None for one the machine does not look for); ``alone_texts``, the texts of the
+    ``*literal*`` wildcards whose answers are the machine's (their literal is one it looks for)."""
 
-    __slots__ = ("machine", "ids", "plans", "alone_of", "alone_texts", "overlap")
+    __slots__ = ("machine", "ids", "literal_of", "plans", "alone_texts", "overlap")
 
     def __init__(self, machine: Any, ids: dict[str, int], wildcards: list[Wildcard]) -> None:
         self.machine, self.ids = machine, ids
+        self.literal_of: list[str | None] = [None] * (max(ids.values(), default=0) + 1)
+        for literal, i in ids.items():
+            self.literal_of[i] = literal
         # Bytes of UTF-8 a literal may reach back over, when it ends past where a stretch starts.
         self.overlap = max((len(literal.encode("utf-8")) for literal in ids), default=1) - 1
         self.plans: dict[str, tuple[int | None, ...]] = {}
-        alone_of: list[list[str]] = [[] for _ in range(max(ids.values(), default=0) + 1)]
+        alone: list[str] = []
         for wildcard in wildcards:
             numbers = tuple(ids.get(literal) for literal in wildcard.literals)
             self.plans[wildcard.text] = numbers
             if wildcard._alone and numbers[0] is not None:
-                alone_of[numbers[0]].append(wildcard.text)
-        self.alone_of = [tuple(of) for of in alone_of]
-        self.alone_texts = frozenset(chain.from_iterable(alone_of))
+                alone.append(wildcard.text)
+        self.alone_texts = frozenset(alone)
 
 
 class WildcardSet:
