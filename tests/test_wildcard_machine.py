@@ -403,6 +403,59 @@ def test_put_events_from_threads_while_rules_change_delivers_exactly(events_mock
         assert got == sorted((t, n) for t in range(3) for n in range(30) if (t + n) % 10 == i)
 
 
+def test_put_events_from_threads_delivers_exactly_while_rules_sharing_a_source_and_texts_come_and_go(events_mock):
+    # Most of these rules are read as one group (they leave the same source to check); the churned
+    # rules join and leave both texts the machine keeps and new ones, and a rule is put again.
+    events = boto3.client("events", region_name="us-east-1")
+    for i in range(60):
+        pattern = {"detail": {"x": [{"wildcard": f"*<{i % 12}>*"}]}, "source": ["src"]}
+        events.put_rule(Name=f"s{i}", EventPattern=json.dumps(pattern))
+        events.put_targets(Rule=f"s{i}", Targets=[{"Id": "q", "Arn": f"{QUEUE}-s{i}"}])
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def put(thread: int) -> None:
+        try:
+            client = boto3.client("events", region_name="us-east-1")
+            for n in range(40):
+                detail = json.dumps({"x": [f"<{(thread * 7 + n) % 14}>" + "-" * 1100, "<x>" + "." * 5000],
+                                     "n": [thread, n]})
+                client.put_events(Entries=[{"Source": "src", "DetailType": "t", "Detail": detail}])
+        except BaseException as e:  # noqa: BLE001 - handed to the test below
+            failures.append(e)
+
+    def churn() -> None:
+        client = boto3.client("events", region_name="us-east-1")
+        n = 0
+        try:
+            while not stop.is_set():
+                client.put_rule(Name=f"c{n % 5}", EventPattern=json.dumps(
+                    {"detail": {"x": [{"wildcard": f"*<{n % 15}>*"}]}, "source": ["src"]}))
+                client.put_rule(Name=f"c{(n + 1) % 5}", EventPattern=json.dumps(
+                    {"detail": {"x": [{"wildcard": f"*<new{n}>*"}]}}))
+                client.delete_rule(Name=f"c{(n + 2) % 5}")
+                client.put_rule(Name=f"s{n % 60}", EventPattern=json.dumps(  # the same pattern, spelt otherwise
+                    {"source": ["src"], "detail": {"x": [{"wildcard": f"*<{n % 60 % 12}>*"}]}}))
+                n += 1
+        except BaseException as e:  # noqa: BLE001 - handed to the test below
+            failures.append(e)
+
+    changer = threading.Thread(target=churn)
+    putters = [threading.Thread(target=put, args=(t,)) for t in range(3)]
+    changer.start()
+    for t in putters:
+        t.start()
+    for t in putters:
+        t.join(timeout=60)
+    stop.set()
+    changer.join(timeout=60)
+    assert not any(t.is_alive() for t in [changer, *putters])
+    assert failures == []
+    for i in range(60):
+        got = sorted(tuple(json.loads(d.payload)["detail"]["n"]) for d in events_mock.deliveries(f"{QUEUE}-s{i}"))
+        assert got == sorted((t, n) for t in range(3) for n in range(40) if (t * 7 + n) % 14 == i % 12), i
+
+
 def test_a_rule_index_shared_between_threads_answers_exactly_while_rules_come_and_go():
     # match() read the paths of the index's wildcards while another thread filed a new one:
     # "RuntimeError: dictionary changed size during iteration" (so too for absent paths).
