@@ -19,6 +19,7 @@ from . import arns
 from .delivery import Delivery, envelope
 from . import jsontext, timestamps
 from .patterns import Explanation, compile as compile_pattern
+from .transform import InputLimitExceeded
 
 if TYPE_CHECKING:
     from .resources import EventBus, Rule
@@ -41,7 +42,8 @@ class TargetPreview:
     payload: str | None
     """The payload as the target would receive it (after Input, InputPath or InputTransformer)."""
     dropped: str | None = None
-    """Why the target would receive nothing (the transform's output is not JSON), else None."""
+    """Why the target would receive nothing (the transform's output is not JSON, or over the
+    size a target takes), else None."""
 
     def __str__(self) -> str:
         if self.dropped is not None:
@@ -197,8 +199,12 @@ def _explain_rule(backend: Backend, rule: Rule, event: dict[str, Any]) -> RuleEx
     now = backend.clock.now()
     previews = []
     for target in rule.targets.values():
-        payload = target.input.render(event, rule_arn=rule.arn, rule_name=rule.name, ingestion_time=now)
-        dropped = None if payload is not None else "the transformed input is not valid JSON"
+        try:
+            payload = target.input.render(event, rule_arn=rule.arn, rule_name=rule.name, ingestion_time=now)
+        except InputLimitExceeded as error:
+            payload, dropped = None, error.reason
+        else:
+            dropped = None if payload is not None else "the transformed input is not valid JSON"
         previews.append(TargetPreview(target.id, target.arn, payload, dropped))
     return RuleExplanation(rule.name, rule.arn, "matched", explanation, tuple(previews), rule.managed_by)
 

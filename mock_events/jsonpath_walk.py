@@ -8,6 +8,14 @@ Here a parsed expression is walked with an explicit stack and finds what jsonpat
 its order (for ``..``, pre-order: a value's own matches, then those under each of its children in
 list or key order), whichever release parsed it. Trees from releases before 1.16 cannot tell
 ``[:]`` from ``[*]`` nor ``['*']`` from ``*``: both are read as wildcards, as 1.11 reads them.
+Unions (``a | b``) and `` `parent` `` are walked too; intersections and extension nodes are
+left to jsonpath-ng.
+
+Every walk spends a ``Budget``: one step for each value a node of the expression gives and for
+each value ``..`` passes through. A path such as ``$..a..a`` over an event nested 1,000 levels
+finds about 500,000 values (each found again under every ancestor); ``Budget.spend`` raises
+``BudgetExceeded`` as soon as the steps run out, so the walk's time and memory stay within the
+budget whatever the path.
 """
 
 from __future__ import annotations
@@ -17,87 +25,236 @@ from typing import Any, Callable
 from jsonpath_ng import JSONPath
 from jsonpath_ng import jsonpath as _nodes
 
-__all__ = ["compile_walk"]
+__all__ = ["Budget", "BudgetExceeded", "NoParent", "compile_walk"]
 
-_Find = Callable[[Any, Any], "list[Any]"]
-"""(value, document) -> the values an expression finds from value; ``$`` is the document."""
+
+class BudgetExceeded(Exception):
+    """A walk needed more steps than its budget had left."""
+
+
+class Budget:
+    """Steps left for one walk or several (the paths of one delivery share one budget)."""
+
+    __slots__ = ("steps",)
+
+    def __init__(self, steps: int) -> None:
+        self.steps = steps
+
+    def spend(self, steps: int) -> None:
+        """Take ``steps``; raise BudgetExceeded when fewer were left."""
+        self.steps -= steps
+        if self.steps < 0:
+            raise BudgetExceeded
+
+
+_Find = Callable[[Any, Any, Budget], "list[Any]"]
+"""(value, document, budget) -> the values an expression finds from value; ``$`` is the document."""
 
 _Wildcard: Any = getattr(_nodes, "Wildcard", None)
 """``*`` and ``[*]`` as jsonpath-ng 1.16 and later parse them (before: Fields('*') and Slice())."""
 
+_Union: Any = getattr(_nodes, "_Union", None) or _nodes.Union
+"""``a | b``: _Union from jsonpath-ng 1.16 on, Union before (the left's values, then the right's)."""
+
 
 class _Unsupported(Exception):
-    """A node left to jsonpath-ng: `parent`, unions and intersections, extension nodes."""
+    """A node left to jsonpath-ng: intersections (it raises on them), extension nodes."""
 
 
-def compile_walk(expression: JSONPath) -> Callable[[Any], list[Any]] | None:
-    """The function that lists the values ``expression`` finds in a document; None when the
-    expression holds a node this module leaves to jsonpath-ng."""
+def compile_walk(expression: JSONPath) -> Callable[[Any, Budget], list[Any]] | None:
+    """The function that lists the values ``expression`` finds in a document, spending the
+    budget given (BudgetExceeded when it runs out; NoParent for `parent` of the document); None
+    when the expression holds a node this module leaves to jsonpath-ng."""
     try:
+        if _holds_parent(expression):
+            find_items = _compile_items(expression)
+            return lambda doc, budget: [value for value, _ in find_items((doc, None), budget)]
         find = _compile(expression)
     except _Unsupported:
         return None
-    return lambda doc: find(doc, doc)
+    return lambda doc, budget: find(doc, doc, budget)
 
 
 def _compile(node: Any) -> _Find:
     kind = type(node)
     if kind is _nodes.Root:
-        return lambda value, doc: [doc]
+        return lambda value, doc, budget: [doc]
     if kind is _nodes.This:
-        return lambda value, doc: [value]
-    if kind in (_nodes.Child, _nodes.Descendants, _nodes.Where, _nodes.WhereNot):
+        return lambda value, doc, budget: [value]
+    if kind in (_nodes.Child, _nodes.Descendants, _nodes.Where, _nodes.WhereNot, _Union):
         left, right = _compile(node.left), _compile(node.right)
         if kind is _nodes.Child:
-            return lambda value, doc: [found for match in left(value, doc) for found in right(match, doc)]
+            return lambda value, doc, budget: [
+                found for match in left(value, doc, budget) for found in right(match, doc, budget)
+            ]
         if kind is _nodes.Where:
-            return lambda value, doc: [match for match in left(value, doc) if right(match, doc)]
+            return lambda value, doc, budget: [match for match in left(value, doc, budget) if right(match, doc, budget)]
         if kind is _nodes.WhereNot:
-            return lambda value, doc: [match for match in left(value, doc) if not right(match, doc)]
+            return lambda value, doc, budget: [
+                match for match in left(value, doc, budget) if not right(match, doc, budget)
+            ]
+        if kind is _Union:  # jsonpath-ng: the left's values, then the right's
+            return lambda value, doc, budget: left(value, doc, budget) + right(value, doc, budget)
         return _descendants(left, right)
     if kind is _nodes.Fields:
         # A name '*' is a wildcard as releases before 1.16 parse it; later ones mark hand-built ones.
         if getattr(node, "_deprecated_wildcard_use", "*" in node.fields):
             return _children
         names = node.fields
-        return lambda value, doc: [value[name] for name in names if name in value] if isinstance(value, dict) else []
+        if len(names) == 1:
+            name = names[0]
+
+            def field(value: Any, doc: Any, budget: Budget) -> list[Any]:
+                if type(value) is dict and name in value:
+                    budget.spend(1)
+                    return [value[name]]
+                return []
+
+            return field
+
+        def fields(value: Any, doc: Any, budget: Budget) -> list[Any]:
+            if not isinstance(value, dict):
+                return []
+            found = [value[name] for name in names if name in value]
+            budget.spend(len(found))
+            return found
+
+        return fields
     if kind is _nodes.Index:
         indices = node.indices
-        return lambda value, doc: (
-            [value[i] for i in indices if -len(value) <= i < len(value)] if isinstance(value, list) else []
-        )
+
+        def index(value: Any, doc: Any, budget: Budget) -> list[Any]:
+            if not isinstance(value, list):
+                return []
+            found = [value[i] for i in indices if -len(value) <= i < len(value)]
+            budget.spend(len(found))
+            return found
+
+        return index
     if kind is _nodes.Slice:
         start, end, step = node.start, node.end, node.step
         # `[*]` (and `[:]`) is Slice() as releases before 1.16 parse it: every child, 1.11 says.
         if getattr(node, "_deprecated_wildcard_use", start is None and end is None and step is None):
             return _children
         if step == 0:
-            return lambda value, doc: []
-        return lambda value, doc: value[start:end:step] if isinstance(value, list) else []
+            return lambda value, doc, budget: []
+
+        def sliced(value: Any, doc: Any, budget: Budget) -> list[Any]:
+            if not isinstance(value, list):
+                return []
+            found = value[start:end:step]
+            budget.spend(len(found))
+            return found
+
+        return sliced
     if _Wildcard is not None and kind is _Wildcard:
         return _children
     raise _Unsupported(kind.__name__)
 
 
-def _children(value: Any, doc: Any) -> list[Any]:
+def _children(value: Any, doc: Any, budget: Budget) -> list[Any]:
     if isinstance(value, list):
+        budget.spend(len(value))
         return value[:]
     if isinstance(value, dict):
+        budget.spend(len(value))
         return list(value.values())
     return []
 
 
 def _descendants(left: _Find, right: _Find) -> _Find:
-    def find(value: Any, doc: Any) -> list[Any]:
+    def find(value: Any, doc: Any, budget: Budget) -> list[Any]:
         found: list[Any] = []
-        stack = left(value, doc)[::-1]
+        stack = left(value, doc, budget)[::-1]
         while stack:
             node = stack.pop()
-            found += right(node, doc)
+            found += right(node, doc, budget)
             if isinstance(node, list):
+                budget.spend(len(node))
                 stack += reversed(node)
             elif isinstance(node, dict):
+                budget.spend(len(node))
                 stack += reversed(node.values())
+        return found
+
+    return find
+
+
+# -- paths holding `parent` -----------------------------------------------------------------------
+#
+# `parent` needs to know where each value was found: such a path is walked over items
+# (value, the item it was found in, or None for the document), as jsonpath-ng walks its
+# DatumInContext chain.
+
+
+class NoParent(Exception):
+    """`parent` of the document: jsonpath-ng fails an assertion there, and the whole path finds nothing."""
+
+
+_FindItems = Callable[[Any, Budget], "list[tuple[Any, Any]]"]
+"""(item, budget) -> the items an expression finds from item."""
+
+
+def _holds_parent(node: Any) -> bool:
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if type(node) is _nodes.Parent:
+            return True
+        stack += [child for child in (getattr(node, "left", None), getattr(node, "right", None)) if child is not None]
+    return False
+
+
+def _compile_items(node: Any) -> _FindItems:
+    kind = type(node)
+    if kind is _nodes.Root:
+
+        def root(item: Any, budget: Budget) -> list[Any]:
+            while item[1] is not None:
+                item = item[1]
+            return [item]
+
+        return root
+    if kind is _nodes.This:
+        return lambda item, budget: [item]
+    if kind is _nodes.Parent:
+
+        def parent(item: Any, budget: Budget) -> list[Any]:
+            if item[1] is None:
+                raise NoParent
+            return [item[1]]
+
+        return parent
+    if kind in (_nodes.Child, _nodes.Descendants, _nodes.Where, _nodes.WhereNot, _Union):
+        left, right = _compile_items(node.left), _compile_items(node.right)
+        if kind is _nodes.Child:
+            return lambda item, budget: [found for match in left(item, budget) for found in right(match, budget)]
+        if kind is _nodes.Where:
+            return lambda item, budget: [match for match in left(item, budget) if right(match, budget)]
+        if kind is _nodes.WhereNot:
+            return lambda item, budget: [match for match in left(item, budget) if not right(match, budget)]
+        if kind is _Union:
+            return lambda item, budget: left(item, budget) + right(item, budget)
+        return _descendant_items(left, right)
+    # A step into the children of a value: the plain walk's, each child paired with the item.
+    step = _compile(node)
+    return lambda item, budget: [(child, item) for child in step(item[0], None, budget)]
+
+
+def _descendant_items(left: _FindItems, right: _FindItems) -> _FindItems:
+    def find(item: Any, budget: Budget) -> list[Any]:
+        found: list[Any] = []
+        stack = left(item, budget)[::-1]
+        while stack:
+            node = stack.pop()
+            found += right(node, budget)
+            value = node[0]
+            if isinstance(value, list):
+                budget.spend(len(value))
+                stack += [(child, node) for child in reversed(value)]
+            elif isinstance(value, dict):
+                budget.spend(len(value))
+                stack += [(child, node) for child in reversed(value.values())]
         return found
 
     return find

@@ -9,11 +9,11 @@ from typing import Any, Callable, NamedTuple
 
 from jsonpath_ng import JSONPath
 from jsonpath_ng import parse as parse_json_path
-from jsonpath_ng.jsonpath import Child, Fields, Index, Root, This
+from jsonpath_ng.jsonpath import Child, Fields, Index, Root, Slice, This, Where, WhereNot
 
 from . import jsontext, jsonpath_walk, timestamps
 
-__all__ = ["TargetInput", "TargetInputError", "value_at"]
+__all__ = ["MAX_INPUT_SIZE", "InputLimitExceeded", "TargetInput", "TargetInputError", "value_at"]
 
 _RULE_ARN = "aws.events.rule-arn"
 _RULE_NAME = "aws.events.rule-name"
@@ -26,6 +26,34 @@ _PLACEHOLDER = re.compile(r"<([A-Za-z0-9_.\-]+)>")
 _MISSING: Any = object()
 
 _compact = jsontext.dumps
+
+MAX_INPUT_SIZE = 256 * 1024
+"""The largest transformed input delivered, in UTF-8 bytes: what SQS, SNS and Lambda's
+asynchronous invocations accept, and the size of the largest PutEvents entry."""
+
+WALK_STEPS = 2 * MAX_INPUT_SIZE
+"""The steps (see jsonpath_walk) the JSON paths of one delivery may take in all: a ``..`` walk of
+the largest event, twice. Definite paths (names and indexes only) take none."""
+
+
+class InputLimitExceeded(Exception):
+    """A transformed input that is not delivered: over MAX_INPUT_SIZE, or its JSON paths took
+    more than WALK_STEPS. ``.reason`` says which, for ``m.failures()``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_TOO_LARGE = f"The transformed input is larger than {MAX_INPUT_SIZE} bytes, the most a target accepts."
+_TOO_LONG = f"The JSON paths of the transformed input visit more than {WALK_STEPS} values of the event."
+
+
+class _Found(list):  # type: ignore[type-arg]
+    """The values of a path that may find one value many times (``$..a..a``): their text may be
+    far longer than the event's, so it is written value by value, within the room left."""
+
+    __slots__ = ()
 
 
 class TargetInputError(Exception):
@@ -42,11 +70,13 @@ class TargetInputError(Exception):
 
 class _JsonPath(NamedTuple):
     """A JSONPath as jsonpath-ng parsed it: ``steps`` (names and indexes) when it is definite,
-    else ``find``, which lists every value it finds in a document."""
+    else ``find``, which lists every value it finds in a document, spending a budget."""
 
     expression: JSONPath
     steps: tuple[str | int, ...] | None
-    find: Callable[[Any], list[Any]]
+    find: Callable[[Any, jsonpath_walk.Budget], list[Any]]
+    once: bool
+    """Whether it finds each value at most once and none inside another (see _finds_once)."""
 
 
 def _definite_steps(expression: JSONPath) -> tuple[str | int, ...] | None:
@@ -62,6 +92,27 @@ def _definite_steps(expression: JSONPath) -> tuple[str | int, ...] | None:
     if isinstance(expression, Index) and len(expression.indices) == 1:
         return (expression.indices[0],)
     return None
+
+
+def _finds_once(expression: JSONPath, *, first: bool = True) -> bool:
+    """Whether the path finds each value at most once and no value inside another, so that the
+    text of what it finds is no longer than the event's: True for names (distinct), one index,
+    slices and wildcards, in a chain from ``$``; False where ``..``, unions, `parent`, ``$`` after
+    the first step, several indexes or a repeated name may find a value again."""
+    kind = type(expression)
+    if kind is Root:
+        return first
+    if kind is This or kind is Slice or kind.__name__ == "Wildcard":
+        return True
+    if kind is Fields:
+        return len(set(expression.fields)) == len(expression.fields)
+    if kind is Index:
+        return len(expression.indices) == 1
+    if kind is Child:
+        return _finds_once(expression.left, first=first) and _finds_once(expression.right, first=False)
+    if kind is Where or kind is WhereNot:
+        return _finds_once(expression.left, first=first)
+    return False
 
 
 # The steps of a path: brackets (quoted names may hold any character), and dot steps, deep
@@ -105,21 +156,29 @@ def _compile_path(path: str) -> _JsonPath | None:
             expression = parse_json_path(text)
         except Exception:  # jsonpath-ng's lexer and parser errors, RecursionError on deep nesting
             continue
-        return _JsonPath(expression, _definite_steps(expression), _finder(expression))
+        return _JsonPath(expression, _definite_steps(expression), _finder(expression), _finds_once(expression))
     return None
 
 
-def _finder(expression: JSONPath) -> Callable[[Any], list[Any]]:
+def _finder(expression: JSONPath) -> Callable[[Any, jsonpath_walk.Budget], list[Any]]:
     """What lists the values of an indefinite path: jsonpath_walk (the same values on every
     jsonpath-ng release, at any depth), or jsonpath-ng for the nodes that module leaves to it."""
     walk = jsonpath_walk.compile_walk(expression)
     if walk is not None:
         return walk
-    return lambda doc: [datum.value for datum in expression.find(doc)]
+
+    def find(doc: Any, budget: jsonpath_walk.Budget) -> list[Any]:
+        found = [datum.value for datum in expression.find(doc)]
+        budget.spend(len(found))
+        return found
+
+    return find
 
 
-def _resolve(path: _JsonPath | None, doc: Any) -> Any:
-    """The value at ``path`` in ``doc``, or _MISSING; for an indefinite path, the list of all.
+def _resolve(path: _JsonPath | None, doc: Any, budget: jsonpath_walk.Budget | None = None) -> Any:
+    """The value at ``path`` in ``doc``, or _MISSING; for an indefinite path, the list of all
+    (a _Found list unless it finds each value once), spending ``budget`` (InputLimitExceeded
+    when it runs out).
 
     A definite path is read step by step as jsonpath-ng reads it (a name in an object, an index
     within a list) without building its DatumInContext chain: several times faster, on every
@@ -130,9 +189,12 @@ def _resolve(path: _JsonPath | None, doc: Any) -> Any:
     steps = path.steps
     if steps is None:
         try:
-            return path.find(doc)
+            found = path.find(doc, budget or jsonpath_walk.Budget(WALK_STEPS))
+        except jsonpath_walk.BudgetExceeded:
+            raise InputLimitExceeded(_TOO_LONG) from None
         except Exception:  # an expression jsonpath-ng parsed but cannot apply to this document
             return []
+        return found if path.once else _Found(found)
     node = doc
     for step in steps:
         if type(step) is str:
@@ -149,8 +211,12 @@ def _resolve(path: _JsonPath | None, doc: Any) -> Any:
 
 
 def value_at(path: str, doc: Any) -> Any:
-    """The value at a JSON path (as InputPath reads it) in ``doc``; None when there is none."""
-    value = _resolve(_compile_path(path), doc)
+    """The value at a JSON path (as InputPath reads it) in ``doc``; None when there is none, or
+    when its values take more than WALK_STEPS to find."""
+    try:
+        value = _resolve(_compile_path(path), doc)
+    except InputLimitExceeded:
+        return None
     return None if value is _MISSING else value
 
 
@@ -182,6 +248,53 @@ def _json_value(value: Any) -> str:
     if value is _MISSING:
         return '""'
     return _compact(value)
+
+
+def _found_text(found: _Found, item_text: Callable[[Any], str], room: int) -> str:
+    """``[v1,v2,...]``, each value written by ``item_text``; InputLimitExceeded as soon as the
+    text passes ``room`` characters (each at least one UTF-8 byte), before the rest is written."""
+    if item_text is _compact and _scalars_within(found, room):
+        return _compact(found)
+    parts = ["["]
+    size = 2
+    for item in found:
+        text = item_text(item)
+        size += len(text) + 1
+        if size > room:
+            raise InputLimitExceeded(_TOO_LARGE)
+        parts.append(text)
+        parts.append(",")
+    if len(parts) > 1:
+        parts.pop()
+    parts.append("]")
+    return "".join(parts)
+
+
+def _scalars_within(found: list[Any], room: int) -> bool:
+    """Whether ``found`` holds no object or list and its JSON text fits in ``room`` characters
+    for sure: a string takes at most 6 characters per character (``\u001f``) and 3 more, another
+    scalar at most 32 (a double, a long), a comma each."""
+    size = 2
+    for item in found:
+        kind = type(item)
+        if kind is str:
+            size += 6 * len(item) + 3
+        elif kind is dict or kind is list:
+            return False
+        else:
+            size += 33
+    return size <= room
+
+
+def _within_limit(text: str) -> str:
+    """``text`` if its UTF-8 form is at most MAX_INPUT_SIZE bytes, else InputLimitExceeded."""
+    if len(text) <= MAX_INPUT_SIZE // 4:  # even at 4 bytes a character
+        return text
+    if len(text) > MAX_INPUT_SIZE or (
+        not text.isascii() and len(text.encode("utf-8", "surrogatepass")) > MAX_INPUT_SIZE
+    ):
+        raise InputLimitExceeded(_TOO_LARGE)
+    return text
 
 
 # ---------------------------------------------------------------- templates
@@ -250,6 +363,8 @@ class TargetInput:
       user guide: "EventBridge doesn't escape values extracted by Input Path").
     - ``<aws.events.event.ingestion-time>`` and the ``time`` of ``<aws.events.event>`` are
       ``YYYY-MM-DDTHH:MM:SSZ`` in UTC, like the event's own ``time``.
+    - An InputPath or InputTransformer output over MAX_INPUT_SIZE (256 KB) bytes, or JSON paths
+      visiting more than WALK_STEPS values, delivers nothing: render raises InputLimitExceeded.
     - Wording not recorded from AWS: "Input for target <id> is not a valid JSON text." (quoted
       from a CloudFormation error) and the reserved InputPathsMap key message.
     """
@@ -279,7 +394,16 @@ class TargetInput:
     def render(
         self, event: dict[str, Any], *, rule_arn: str, rule_name: str, ingestion_time: datetime
     ) -> str | None:
-        """The exact string delivered to the target, or None when AWS delivers nothing."""
+        """The exact string delivered to the target, or None when AWS delivers nothing (a JSON
+        template whose output is not JSON, an InputPath to nothing).
+
+        Raises InputLimitExceeded for an InputPath or InputTransformer whose output would be
+        over MAX_INPUT_SIZE bytes, or whose JSON paths take more than WALK_STEPS, as soon as it
+        knows: a path like ``$..a..a`` finds about 500,000 values in an event nested 1,000
+        levels, about 1 GB of text. What AWS does then is not recorded; the mock delivers
+        nothing, as SQS, SNS and Lambda refuse a message over 256 KB, and the delivery fails for
+        good at its first attempt (dead-lettered if the target has a dead-letter queue).
+        """
         return self._render(event, rule_arn, rule_name, ingestion_time)
 
 
@@ -312,7 +436,9 @@ def _compile_input_path(path: str) -> Callable[..., str | None]:
         value = _resolve(compiled, event)
         if value is _MISSING:
             return None
-        return _compact(value)
+        if type(value) is _Found:
+            return _found_text(value, _compact, MAX_INPUT_SIZE)
+        return _within_limit(_compact(value))
 
     return render
 
@@ -333,20 +459,27 @@ def _compile_transformer(target_id: str, transformer: dict[str, Any]) -> Callabl
     if is_json:
         literals, slots = _split_json_template(template)
         renderers = [_in_json_string if quoted else _json_value for _, quoted in slots]
+        item_text = _compact
     else:
         literals = _PLACEHOLDER.split(template)[::2]
         slots = [(name, False) for name in _PLACEHOLDER.findall(template)]
         renderers = [_in_string_template] * len(slots)
+        item_text = _in_string_template
     names = [name for name, _ in slots]
     used = set(names)
     paths = [(name, _compile_path(paths_map[name])) for name in paths_map if name in used]
+    walks = any(path is not None and path.steps is None for _, path in paths)
     plan = list(zip(names, renderers, literals[1:]))
     head = literals[0]
+    fixed = sum(map(len, literals))
+    room = MAX_INPUT_SIZE - fixed  # characters left for the values
+    ascii_room = MAX_INPUT_SIZE // 4 - fixed  # within it, even 4-byte characters fit
     needs_time = _INGESTION_TIME in used or _EVENT in used
     uses_predefined = bool(used & PREDEFINED_VARIABLES)
 
     def render(event: dict[str, Any], rule_arn: str, rule_name: str, ingestion_time: datetime) -> str | None:
-        values = {name: _resolve(path, event) for name, path in paths}
+        budget = jsonpath_walk.Budget(WALK_STEPS) if walks else None
+        values = {name: _resolve(path, event, budget) for name, path in paths}
         if uses_predefined:
             values[_RULE_ARN] = rule_arn
             values[_RULE_NAME] = rule_name
@@ -357,10 +490,18 @@ def _compile_transformer(target_id: str, transformer: dict[str, Any]) -> Callabl
                     values[_EVENT] = _event_without_detail(event, stamp)
             values[_EVENT_JSON] = event
         parts = [head]
+        size = 0
         for name, to_text, literal in plan:
-            parts.append(to_text(values[name]))
+            value = values[name]
+            text = _found_text(value, item_text, room - size) if type(value) is _Found else to_text(value)
+            size += len(text)
+            if size > room:  # characters, each at least one UTF-8 byte: stop before writing more
+                raise InputLimitExceeded(_TOO_LARGE)
+            parts.append(text)
             parts.append(literal)
         text = "".join(parts)
+        if size > ascii_room:
+            _within_limit(text)
         if is_json:
             try:
                 jsontext.loads(text, max_depth=None)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import assume, example, given, settings, strategies as st
 
 from mock_events import jsonpath_walk
-from mock_events.transform import _MISSING, TargetInput, TargetInputError, _compile_path, _resolve
+from mock_events.transform import _MISSING, TargetInput, TargetInputError, _compile_path, _resolve, value_at
 
 CORPUS = Path(__file__).resolve().parent / "conformance" / "input_transform.json"
 
@@ -487,6 +487,8 @@ _DEEP_DOC = {"a": {"a": 1, "b": [{"a": 2}, 3]}, "b": [[4, {"a": [5]}], "x"], "c"
         ("$.b[0,1]", [[4, {"a": [5]}], "x"]),
         ("$.a['b','a']", [[{"a": 2}, 3], 1]),
         ("$.a[0,1]", []),
+        ("$.a.(a | b)", [1, [{"a": 2}, 3]]),
+        ("$..a.a | $..[0]", 4 * [{"a": 2}, [4, {"a": [5]}], 4, 5]),  # `a | $`, then [0] under each
     ],
 )
 def test_an_indefinite_path_finds_the_same_values_in_the_same_order_on_every_jsonpath_ng_release(
@@ -505,8 +507,10 @@ def test_a_deep_scan_walks_a_document_nested_far_deeper_than_the_recursion_limit
     assert _resolve(_compile_path("$..leaf"), doc) == [1]
 
 
-def test_a_path_with_a_step_the_walk_does_not_take_is_left_to_jsonpath_ng() -> None:
+def test_a_path_with_parent_finds_the_values_holding_what_it_found() -> None:
     assert _resolve(_compile_path("$..b.`parent`"), {"a": {"b": 1}}) == [{"b": 1}]
+    assert _resolve(_compile_path("$.a.b.`parent`.`parent`"), {"a": {"b": 1}}) == [{"a": {"b": 1}}]
+    assert _resolve(_compile_path("$.a.`parent`.`parent`"), {"a": {"b": 1}}) == []  # above the document
 
 
 _DEEP_KEYS = st.sampled_from(["a", "b", "ключ", "0", "*"])
@@ -530,6 +534,7 @@ _SELECTOR = st.one_of(
     st.builds(lambda i, j: f"[{i},{j}]", _INDEX, _INDEX),
     st.builds(lambda k, m: f"['{k}','{m}']", _DEEP_KEYS.filter(lambda k: k != "*"), _DEEP_KEYS.filter(lambda k: k != "*")),
     st.just("`this`"),
+    st.just("`parent`"),
 )
 _SHALLOW_STEP = _SELECTOR.map(lambda s: s if s.startswith("[") else f".{s}")
 _DEEP_STEP = _SELECTOR.map(lambda s: f"..{s}")
@@ -554,6 +559,37 @@ def test_a_path_walked_finds_what_jsonpath_ng_finds(
     compiled = _compile_path("$" + "".join(before) + step + "".join(after) + where)
     assume(compiled is not None)
     assert compiled is not None and jsonpath_walk.compile_walk(compiled.expression) is not None
-    expected = [datum.value for datum in compiled.expression.find(doc)]
-    found = compiled.find(doc)
+    try:
+        expected = [datum.value for datum in compiled.expression.find(doc)]
+    except AssertionError:  # `parent` of the document
+        with pytest.raises(jsonpath_walk.NoParent):
+            compiled.find(doc, jsonpath_walk.Budget(10**9))
+        return
+    found = compiled.find(doc, jsonpath_walk.Budget(10**9))
     assert len(found) == len(expected) and all(mine is theirs for mine, theirs in zip(found, expected))
+    if compiled.once:  # what it finds is written as one text, no longer than the document's
+        containers = [id(value) for value in found if isinstance(value, (dict, list))]
+        inside = {id(node) for value in found for node in _containers_below(value)}
+        assert len(set(containers)) == len(containers) and not inside & set(containers)
+
+
+def _containers_below(value: Any) -> list[Any]:
+    """The objects and lists inside ``value`` (not ``value`` itself)."""
+    below: list[Any] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        children = list(node.values()) if isinstance(node, dict) else node if isinstance(node, list) else []
+        containers = [child for child in children if isinstance(child, (dict, list))]
+        below += containers
+        stack += containers
+    return below
+
+
+def test_value_at_gives_nothing_for_a_path_that_visits_too_many_values() -> None:
+    # Kinesis's PartitionKeyPath (read by value_at) then falls back to the event id.
+    doc: Any = {"leaf": 1}
+    for _ in range(999):
+        doc = {"a": doc}
+    assert value_at("$..a..a", doc) is None
+    assert value_at("$..leaf", doc) == [1]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, Union
 from .. import arns, jsontext, permissions
 from ..clock import format_time
 from ..errors import is_test_failure
+from ..transform import InputLimitExceeded
 from . import archive_sink, http
 
 if TYPE_CHECKING:
@@ -291,7 +292,16 @@ def deliver(
     if sink is not None:
         sink(backend, rule, target, event)
         return
-    payload = target.input.render(event, rule_arn=rule.arn, rule_name=rule.name, ingestion_time=now)
+    try:
+        payload = target.input.render(event, rule_arn=rule.arn, rule_name=rule.name, ingestion_time=now)
+    except InputLimitExceeded as error:
+        # No target takes it (SQS, SNS, Lambda: 256 KB at most): AWS's answer is not recorded.
+        unsent = Delivery(
+            target_arn=target.arn, target_id=target.id, rule_arn=rule.arn, _event=event, payload="", time=now,
+            trace_header=trace_header,
+        )
+        _fail_at_once(backend, unsent, target, error.reason)
+        return
     if payload is None:
         _drop_at(backend, rule, target, event, "The transformed input is not valid JSON.")
         return
@@ -311,8 +321,7 @@ def deliver(
     refused = (http_request or {}).get("error")
     if refused is not None:
         # The API destination or its connection cannot send: not worth a retry.
-        for step in _exhausted(backend, record, target.spec, _Retries.of(backend, target), refused, 1):
-            _emit(backend, step)
+        _fail_at_once(backend, record, target, refused)
         return
     callbacks = backend.log.callbacks.get(target.arn)
     receiver = _receiver_for(backend, target.arn)
@@ -320,6 +329,13 @@ def deliver(
         _emit(backend, record)
         return
     _emit(backend, _Call(record, tuple(callbacks or ()), receiver, target.spec, _Retries.of(backend, target)))
+
+
+def _fail_at_once(backend: Backend, record: Delivery, target: Target, error: str) -> None:
+    """``record`` (never logged as delivered) fails for good at its first attempt, as for a
+    target that refuses the call: dead-lettered if the target has a dead-letter queue, else dropped."""
+    for step in _exhausted(backend, record, target.spec, _Retries.of(backend, target), error, 1):
+        _emit(backend, step)
 
 
 def _receiver_for(backend: Backend, arn: str) -> Receiver | None:
