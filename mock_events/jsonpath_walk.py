@@ -8,11 +8,12 @@ Here a parsed expression is walked with an explicit stack and finds what jsonpat
 its order (for ``..``, pre-order: a value's own matches, then those under each of its children in
 list or key order), whichever release parsed it. Trees from releases before 1.16 cannot tell
 ``[:]`` from ``[*]`` nor ``['*']`` from ``*``: both are read as wildcards, as 1.11 reads them.
-Unions (``a | b``) and `` `parent` `` are walked too; intersections and extension nodes are
-left to jsonpath-ng.
+Unions (``a | b``) and `` `parent` `` are walked too; an intersection raises where it is reached,
+as in jsonpath-ng; the extension parser's nodes are left to jsonpath-ng.
 
-Every walk spends a ``Budget``: one step for each value a node of the expression gives and for
-each value ``..`` passes through. A path such as ``$..a..a`` over an event nested 1,000 levels
+Every walk spends a ``Budget``: one step for each value a node of the expression gives (``$``,
+`` `this` `` and `` `parent` `` included: a union of them doubles what a path finds) and for each
+value ``..`` passes through. A path such as ``$..a..a`` over an event nested 1,000 levels
 finds about 500,000 values (each found again under every ancestor); ``Budget.spend`` raises
 ``BudgetExceeded`` as soon as the steps run out, so the walk's time and memory stay within the
 budget whatever the path.
@@ -56,9 +57,12 @@ _Wildcard: Any = getattr(_nodes, "Wildcard", None)
 _Union: Any = getattr(_nodes, "_Union", None) or _nodes.Union
 """``a | b``: _Union from jsonpath-ng 1.16 on, Union before (the left's values, then the right's)."""
 
+_Intersect: Any = getattr(_nodes, "_Intersect", None) or _nodes.Intersect
+"""``a & b``: jsonpath-ng raises NotImplementedError where it reaches one, and so does the walk."""
+
 
 class _Unsupported(Exception):
-    """A node left to jsonpath-ng: intersections (it raises on them), extension nodes."""
+    """A node left to jsonpath-ng: the extension parser's (jsonpath_ng.ext), not the one used here."""
 
 
 def compile_walk(expression: JSONPath) -> Callable[[Any, Budget], list[Any]] | None:
@@ -78,9 +82,9 @@ def compile_walk(expression: JSONPath) -> Callable[[Any, Budget], list[Any]] | N
 def _compile(node: Any) -> _Find:
     kind = type(node)
     if kind is _nodes.Root:
-        return lambda value, doc, budget: [doc]
+        return lambda value, doc, budget: budget.spend(1) or [doc]
     if kind is _nodes.This:
-        return lambda value, doc, budget: [value]
+        return lambda value, doc, budget: budget.spend(1) or [value]
     if kind in (_nodes.Child, _nodes.Descendants, _nodes.Where, _nodes.WhereNot, _Union):
         left, right = _compile(node.left), _compile(node.right)
         if kind is _nodes.Child:
@@ -149,7 +153,13 @@ def _compile(node: Any) -> _Find:
         return sliced
     if _Wildcard is not None and kind is _Wildcard:
         return _children
+    if kind is _Intersect:
+        return _intersect
     raise _Unsupported(kind.__name__)
+
+
+def _intersect(*_: Any) -> list[Any]:
+    raise NotImplementedError("jsonpath-ng finds no intersection")
 
 
 def _children(value: Any, doc: Any, budget: Budget) -> list[Any]:
@@ -210,18 +220,20 @@ def _compile_items(node: Any) -> _FindItems:
     if kind is _nodes.Root:
 
         def root(item: Any, budget: Budget) -> list[Any]:
+            budget.spend(1)
             while item[1] is not None:
                 item = item[1]
             return [item]
 
         return root
     if kind is _nodes.This:
-        return lambda item, budget: [item]
+        return lambda item, budget: budget.spend(1) or [item]
     if kind is _nodes.Parent:
 
         def parent(item: Any, budget: Budget) -> list[Any]:
             if item[1] is None:
                 raise NoParent
+            budget.spend(1)
             return [item[1]]
 
         return parent

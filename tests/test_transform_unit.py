@@ -15,7 +15,15 @@ import pytest
 from hypothesis import assume, example, given, settings, strategies as st
 
 from mock_events import jsonpath_walk
-from mock_events.transform import _MISSING, TargetInput, TargetInputError, _compile_path, _resolve, value_at
+from mock_events.transform import (
+    _MISSING,
+    InputLimitExceeded,
+    TargetInput,
+    TargetInputError,
+    _compile_path,
+    _resolve,
+    value_at,
+)
 
 CORPUS = Path(__file__).resolve().parent / "conformance" / "input_transform.json"
 
@@ -593,3 +601,16 @@ def test_value_at_gives_nothing_for_a_path_that_visits_too_many_values() -> None
         doc = {"a": doc}
     assert value_at("$..a..a", doc) is None
     assert value_at("$..leaf", doc) == [1]
+
+
+@pytest.mark.parametrize("path", ["$" + ".($|$)" * 30, "$.a" + ".(b|b|b|b).`parent`" * 12])
+def test_a_union_multiplying_what_a_path_finds_at_each_step_runs_out_of_steps(path: str) -> None:
+    # 2**24 or 2**30 values from a path within InputPath's 256 characters: the walk stops at WALK_STEPS.
+    with pytest.raises(InputLimitExceeded):
+        _resolve(_compile_path(path), {"a": {"b": 1}})
+
+
+def test_an_intersection_finds_nothing_where_it_is_reached_as_jsonpath_ng_raises_there() -> None:
+    assert _resolve(_compile_path("$.a.(b & c)"), {"a": {"b": 1}}) == []
+    assert _resolve(_compile_path("$.x.(b & c)"), {"a": {"b": 1}}) == []
+    assert jsonpath_walk.compile_walk(_compile_path("$.a.(b & c)").expression) is not None
