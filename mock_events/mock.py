@@ -233,6 +233,8 @@ class EventsMock:
         itself (their deliveries happen within its call). Which rules, targets and callbacks an
         event reaches is decided when the event is put (or the schedule fires); changes a
         callback makes apply to later events. ``delivery.event`` is the callback's own copy.
+        Callbacks on one ARN add up: each runs, in the order they were registered (``reset()``
+        removes them all).
 
         - Returning: delivered, recorded in ``deliveries()``.
         - Raising an ``Exception``: the target failed (recorded in ``failures()`` as

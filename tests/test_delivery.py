@@ -78,6 +78,16 @@ def test_callback_stands_in_for_the_target(events, events_mock):
     assert len(events_mock.deliveries(FUNCTION)) == 1
 
 
+def test_callbacks_on_one_target_add_up_and_run_in_the_order_registered(events, events_mock):
+    order = []
+    events_mock.on_target(FUNCTION, lambda d: order.append("first"))
+    events_mock.on_target(FUNCTION, lambda d: order.append("second"))
+    rule_with_targets(events, targets=[{"Id": "f", "Arn": FUNCTION}])
+    put(events)
+    assert order == ["first", "second"]
+    assert len(events_mock.deliveries(FUNCTION)) == 1
+
+
 def test_delivery_has_happened_when_put_events_returns(events, events_mock):
     order = []
     events_mock.on_target(FUNCTION, lambda d: order.append("delivered"))
