@@ -28,8 +28,9 @@ _MISSING: Any = object()
 _compact = jsontext.dumps
 
 MAX_INPUT_SIZE = 256 * 1024
-"""The largest transformed input delivered, in UTF-8 bytes: what SQS, SNS and Lambda's
-asynchronous invocations accept, and the size of the largest PutEvents entry."""
+"""The largest transformed input delivered, in UTF-8 bytes: the mock's PutEvents entry limit, and
+what SQS, SNS and Lambda's asynchronous invocations took until 2026 (1 MB since, by third-party
+reports)."""
 
 WALK_STEPS = 2 * MAX_INPUT_SIZE
 """The steps (see jsonpath_walk) the JSON paths of one delivery may take in all: a ``..`` walk of
@@ -401,7 +402,7 @@ class TargetInput:
         over MAX_INPUT_SIZE bytes, or whose JSON paths take more than WALK_STEPS, as soon as it
         knows: a path like ``$..a..a`` finds about 500,000 values in an event nested 1,000
         levels, about 1 GB of text. What AWS does then is not recorded; the mock delivers
-        nothing, as SQS, SNS and Lambda refuse a message over 256 KB, and the delivery fails for
+        nothing, as SQS, SNS and Lambda refuse a message over their limit, and the delivery fails for
         good at its first attempt (dead-lettered if the target has a dead-letter queue).
         """
         return self._render(event, rule_arn, rule_name, ingestion_time)

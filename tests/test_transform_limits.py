@@ -2,10 +2,11 @@
 
 An InputPath or InputPathsMap path such as ``$..a..a`` is a few characters, yet over a Detail
 nested 1,000 levels (PutEvents accepts that) it finds about 500,000 values, about 1 GB of JSON.
-What AWS does with a transformed input over 256 KB (the most SQS, SNS and Lambda's asynchronous
-invocations take) is not recorded: the mock delivers nothing, and the delivery fails for good at
-its first attempt, as for a target that refuses the call: dead-lettered if the target has a
-dead-letter queue, else dropped, with the reason in ``m.failures()``. The walk of the paths and
+What AWS does with a transformed input over 256 KB (the mock's PutEvents limit; what SQS, SNS and
+Lambda's asynchronous invocations took until 2026) is not recorded: the mock delivers nothing,
+and the delivery fails for good at its first attempt, as for a target that refuses the call:
+dead-lettered if the target has a dead-letter queue, else dropped, with the reason in
+``m.failures()``. The walk of the paths and
 the writing of the text stop as soon as either limit is passed.
 """
 

@@ -469,6 +469,7 @@ def test_a_definite_path_reads_what_jsonpath_ng_finds(doc: Any, steps: list[str]
 _DEEP_DOC = {"a": {"a": 1, "b": [{"a": 2}, 3]}, "b": [[4, {"a": [5]}], "x"], "c": "a"}
 
 
+@pytest.mark.filterwarnings("ignore:The `[|&]` .* operator is deprecated:DeprecationWarning")  # jsonpath-ng 1.16
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
@@ -603,6 +604,7 @@ def test_value_at_gives_nothing_for_a_path_that_visits_too_many_values() -> None
     assert value_at("$..leaf", doc) == [1]
 
 
+@pytest.mark.filterwarnings("ignore:The `[|&]` .* operator is deprecated:DeprecationWarning")  # jsonpath-ng 1.16
 @pytest.mark.parametrize("path", ["$" + ".($|$)" * 30, "$.a" + ".(b|b|b|b).`parent`" * 12])
 def test_a_union_multiplying_what_a_path_finds_at_each_step_runs_out_of_steps(path: str) -> None:
     # 2**24 or 2**30 values from a path within InputPath's 256 characters: the walk stops at WALK_STEPS.
@@ -610,6 +612,7 @@ def test_a_union_multiplying_what_a_path_finds_at_each_step_runs_out_of_steps(pa
         _resolve(_compile_path(path), {"a": {"b": 1}})
 
 
+@pytest.mark.filterwarnings("ignore:The `[|&]` .* operator is deprecated:DeprecationWarning")  # jsonpath-ng 1.16
 def test_an_intersection_finds_nothing_where_it_is_reached_as_jsonpath_ng_raises_there() -> None:
     assert _resolve(_compile_path("$.a.(b & c)"), {"a": {"b": 1}}) == []
     assert _resolve(_compile_path("$.x.(b & c)"), {"a": {"b": 1}}) == []
