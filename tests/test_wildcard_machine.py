@@ -285,6 +285,18 @@ def test_each_wildcard_scans_when_the_machine_gives_up(monkeypatch):
     assert index.match({"x": "a" * 5000 + "a13a"}) == {13}
 
 
+def _wrap_machines(monkeypatch, wrapper) -> None:  # noqa: ANN001
+    """Every machine built from now on is ``wrapper(real machine)``."""
+    build = WildcardSet._build
+
+    def wrapped(self):
+        build(self)
+        if self._compiled is not None:
+            self._compiled.machine = wrapper(self._compiled.machine)
+
+    monkeypatch.setattr(WildcardSet, "_build", wrapped)
+
+
 class _GivingUpPastTheFirstStretch:
     """A real machine that reads the first stretch of a value, then runs out of memory on the rest
     (answering some literals, not the catch-all)."""
@@ -298,13 +310,7 @@ class _GivingUpPastTheFirstStretch:
 
 
 def test_each_wildcard_scans_when_the_machine_gives_up_past_the_first_stretch(monkeypatch):
-    build = WildcardSet._build
-
-    def giving_up(self):
-        build(self)
-        self._compiled.machine = _GivingUpPastTheFirstStretch(self._compiled.machine)
-
-    monkeypatch.setattr(WildcardSet, "_build", giving_up)
+    _wrap_machines(monkeypatch, _GivingUpPastTheFirstStretch)
     index = RuleIndex()
     for i in range(20):
         index.add(i, compile(json.dumps({"x": [{"wildcard": f"*a{i}a*"}]})))
@@ -361,6 +367,20 @@ def test_put_events_delivers_a_long_detail_value_to_exactly_the_matching_wildcar
     assert not_excluded == set(range(30)) - {7, 21}
 
 
+def _put_from_threads_while_churning(put, churn, stop: threading.Event) -> None:  # noqa: ANN001
+    """Run ``put(thread)`` in 3 threads while ``churn()`` runs in another, until the putters end."""
+    changer = threading.Thread(target=churn)
+    putters = [threading.Thread(target=put, args=(t,)) for t in range(3)]
+    changer.start()
+    for t in putters:
+        t.start()
+    for t in putters:
+        t.join(timeout=60)
+    stop.set()
+    changer.join(timeout=60)
+    assert not any(t.is_alive() for t in [changer, *putters])
+
+
 def test_put_events_from_threads_while_rules_change_delivers_exactly(events_mock):
     events = boto3.client("events", region_name="us-east-1")
     for i in range(10):
@@ -387,16 +407,7 @@ def test_put_events_from_threads_while_rules_change_delivers_exactly(events_mock
             client.delete_rule(Name=f"c{(n + 2) % 5}")
             n += 1
 
-    changer = threading.Thread(target=churn)
-    putters = [threading.Thread(target=put, args=(t,)) for t in range(3)]
-    changer.start()
-    for t in putters:
-        t.start()
-    for t in putters:
-        t.join(timeout=60)
-    stop.set()
-    changer.join(timeout=60)
-    assert not any(t.is_alive() for t in [changer, *putters])
+    _put_from_threads_while_churning(put, churn, stop)
     assert failures == []
     for i in range(10):
         got = sorted(tuple(json.loads(d.payload)["detail"]["n"]) for d in events_mock.deliveries(f"{QUEUE}-s{i}"))
@@ -440,16 +451,7 @@ def test_put_events_from_threads_delivers_exactly_while_rules_sharing_a_source_a
         except BaseException as e:  # noqa: BLE001 - handed to the test below
             failures.append(e)
 
-    changer = threading.Thread(target=churn)
-    putters = [threading.Thread(target=put, args=(t,)) for t in range(3)]
-    changer.start()
-    for t in putters:
-        t.start()
-    for t in putters:
-        t.join(timeout=60)
-    stop.set()
-    changer.join(timeout=60)
-    assert not any(t.is_alive() for t in [changer, *putters])
+    _put_from_threads_while_churning(put, churn, stop)
     assert failures == []
     for i in range(60):
         got = sorted(tuple(json.loads(d.payload)["detail"]["n"]) for d in events_mock.deliveries(f"{QUEUE}-s{i}"))
@@ -558,13 +560,7 @@ def test_when_the_machine_gives_up_on_a_stretch_each_wildcard_scans_and_the_stre
         def __getattr__(self, name):
             return getattr(self._real, name)
 
-    build = WildcardSet._build
-
-    def giving_up(self):
-        build(self)
-        self._compiled.machine = _GivesUpOnStretches(self._compiled.machine)
-
-    monkeypatch.setattr(WildcardSet, "_build", giving_up)
+    _wrap_machines(monkeypatch, _GivesUpOnStretches)
     index = RuleIndex()
     for i in range(20):
         index.add(i, compile(json.dumps({"x": [{"wildcard": f"*<{i}>*[{i}]*"}]})))
@@ -578,14 +574,8 @@ def test_a_first_stretch_holding_every_literal_answers_for_the_whole_value(monke
     # Literals that occur everywhere made the machine name one at almost every character of the
     # value (300 rules *xy*zw* over eight letters: 14x exact rules, issue 11's target is 5x).
     passes: list[int] = []
-    build = WildcardSet._build
-
-    def recording(self):
-        build(self)
-        machine = self._compiled.machine
-        self._compiled.machine = type("Recorded", (), {"Match": lambda _, v: passes.append(len(v)) or machine.Match(v)})()
-
-    monkeypatch.setattr(WildcardSet, "_build", recording)
+    _wrap_machines(monkeypatch, lambda machine: type("Recorded", (), {
+        "Match": lambda _, v: passes.append(len(v)) or machine.Match(v)})())
     index = RuleIndex()
     letters = "abcdefgh"
     texts = [f"*{a}{b}*{b}{a}*" for a in letters for b in letters if a != b]
