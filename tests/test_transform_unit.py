@@ -617,3 +617,40 @@ def test_an_intersection_finds_nothing_where_it_is_reached_as_jsonpath_ng_raises
     assert _resolve(_compile_path("$.a.(b & c)"), {"a": {"b": 1}}) == []
     assert _resolve(_compile_path("$.x.(b & c)"), {"a": {"b": 1}}) == []
     assert jsonpath_walk.compile_walk(_compile_path("$.a.(b & c)").expression) is not None
+
+
+# -- the walk's budget pays for the work done, not only for the values found ------------------------
+
+
+def walk_spends(path: str, doc: Any, steps: int) -> bool:
+    """Whether walking ``path`` over ``doc`` runs out of a budget of ``steps``."""
+    compiled = _compile_path(path)
+    assert compiled is not None
+    walk = jsonpath_walk.compile_walk(compiled.expression)
+    assert walk is not None
+    try:
+        walk(doc, jsonpath_walk.Budget(steps))
+    except jsonpath_walk.BudgetExceeded:
+        return True
+    return False
+
+
+def test_names_looked_up_and_not_found_spend_the_budget() -> None:
+    # 100 absent names in each of 1,000 objects: 100,000 look-ups that find nothing.
+    names = ",".join(f"'n{i}'" for i in range(100))
+    assert walk_spends(f"$..[{names}]", {"detail": [{} for _ in range(1000)]}, 50_000)
+    assert not walk_spends(f"$..[{names}]", {"detail": [{} for _ in range(10)]}, 50_000)
+
+
+def test_indexes_tried_outside_the_lists_spend_the_budget() -> None:
+    indexes = ",".join(str(i) for i in range(1, 101))
+    assert walk_spends(f"$..[{indexes}]", {"detail": [[] for _ in range(1000)]}, 50_000)
+
+
+def test_climbing_back_to_the_document_spends_a_step_per_level() -> None:
+    # `$` from each of 1,000 nested values climbs about 500 levels: 500,000 steps per `$`.
+    doc: Any = {"leaf": 1}
+    for _ in range(999):
+        doc = {"a": doc}
+    assert walk_spends("$..*.(`parent`|$)", doc, 100_000)
+    assert not walk_spends("$.a.a.(`parent`|$)", doc, 100)
