@@ -257,7 +257,7 @@ def _found_text(found: _Found, item_text: Callable[[Any], str], room: int) -> st
     if item_text is _compact and _scalars_within(found, room):
         return _compact(found)
     parts = ["["]
-    size = 2
+    size = 1  # "[" and "]", less the comma counted for the first item
     for item in found:
         text = item_text(item)
         size += len(text) + 1
@@ -438,7 +438,7 @@ def _compile_input_path(path: str) -> Callable[..., str | None]:
         if value is _MISSING:
             return None
         if type(value) is _Found:
-            return _found_text(value, _compact, MAX_INPUT_SIZE)
+            return _within_limit(_found_text(value, _compact, MAX_INPUT_SIZE))
         return _within_limit(_compact(value))
 
     return render

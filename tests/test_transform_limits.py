@@ -150,3 +150,22 @@ def test_explain_says_why_such_a_target_would_receive_nothing(events, events_moc
     (preview,) = events_mock.explain({"Source": "s", "DetailType": "t", "Detail": nested(1000)}).rule(rule).targets
 
     assert preview.payload is None and preview.dropped == TOO_LONG
+
+
+def three_values(character: str, size: int) -> str:
+    """A Detail whose ``$.detail.(s|s|t)`` is ``["S","S","T"]`` of exactly ``size`` UTF-8 bytes."""
+    s = character * (120_000 // len(character.encode()))
+    t = "x" * (size - len('["","",""]') - 2 * len(s.encode()))
+    return json.dumps({"s": s, "t": t}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("character", ["y", "é", "€", "😀"])
+def test_an_input_path_list_of_exactly_256_kb_is_delivered_and_one_byte_more_is_not(events, events_mock, rule, character):
+    events.put_targets(Rule=rule, Targets=[{"Id": "q", "Arn": QUEUE, "InputPath": "$.detail.(s|s|t)"}])
+
+    put(events, three_values(character, 262_144))
+    put(events, three_values(character, 262_145))
+
+    (delivery,) = events_mock.deliveries()
+    assert len(delivery.payload.encode()) == 262_144
+    assert [f.error for f in events_mock.failures()] == [TOO_LARGE]
