@@ -160,6 +160,7 @@ def three_values(character: str, size: int) -> str:
 
 
 @pytest.mark.parametrize("character", ["y", "é", "€", "😀"])
+@pytest.mark.filterwarnings("ignore:The `[|&]` .* operator is deprecated:DeprecationWarning")  # jsonpath-ng 1.16
 def test_an_input_path_list_of_exactly_256_kb_is_delivered_and_one_byte_more_is_not(events, events_mock, rule, character):
     events.put_targets(Rule=rule, Targets=[{"Id": "q", "Arn": QUEUE, "InputPath": "$.detail.(s|s|t)"}])
 

@@ -647,6 +647,7 @@ def test_indexes_tried_outside_the_lists_spend_the_budget() -> None:
     assert walk_spends(f"$..[{indexes}]", {"detail": [[] for _ in range(1000)]}, 50_000)
 
 
+@pytest.mark.filterwarnings("ignore:The `[|&]` .* operator is deprecated:DeprecationWarning")  # jsonpath-ng 1.16
 def test_climbing_back_to_the_document_spends_a_step_per_level() -> None:
     # `$` from each of 1,000 nested values climbs about 500 levels: 500,000 steps per `$`.
     doc: Any = {"leaf": 1}
