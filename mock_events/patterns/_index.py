@@ -257,13 +257,10 @@ class _Reading:
     def __init__(self, by_text: dict[str, set[_Branch]], wildcards: dict[str, Wildcard]) -> None:
         by_tests: dict[_Tests, list[tuple[str, _Branch]]] = {}
         for text, branches in by_text.items():
-            literal = _alone_literal(wildcards[text])
+            literal = wildcards[text].alone_literal
             if literal is not None:
                 for branch in branches:
-                    pairs = by_tests.get(branch.tests)
-                    if pairs is None:
-                        by_tests[branch.tests] = pairs = []
-                    pairs.append((literal, branch))
+                    _bucket_append(by_tests, branch.tests, (literal, branch))
         read = sum(map(len, by_tests.values()))
         least = max(self.SHARED, read // 64)
         self._groups: dict[_Tests, dict[str, list[Hashable]]] = {}
@@ -284,7 +281,7 @@ class _Reading:
     def change(self, wildcard: Wildcard, branch: _Branch, added: bool) -> bool:
         """Take in ``branch`` coming to (``added``) or leaving ``wildcard``; False when the reading is
         better made again."""
-        literal = _alone_literal(wildcard)
+        literal = wildcard.alone_literal
         if literal is None:
             return True
         self._changes_left -= 1
@@ -296,12 +293,6 @@ class _Reading:
         else:
             _bucket_change(self.branches_of, literal, branch, added)
         return True
-
-
-def _alone_literal(wildcard: Wildcard) -> str | None:
-    """The literal of a ``*literal*`` wildcard (of a ``_Contains``: it has no literal start or end)."""
-    literals = wildcard.literals
-    return literals[0] if len(literals) == 1 else None
 
 
 def _float_key(x: float) -> int:

@@ -77,6 +77,11 @@ class Wildcard:
         return self._middle
 
     @property
+    def alone_literal(self) -> str | None:
+        """The literal of a ``*literal*`` wildcard, which matches exactly the values holding it; else None."""
+        return self._middle[0] if self._alone else None
+
+    @property
     def scans(self) -> bool:
         """Whether matching looks inside a value (a literal between two stars), not only at its ends."""
         return bool(self._middle)
@@ -316,7 +321,7 @@ class _Compiled:
         for wildcard in wildcards:
             numbers = tuple(ids.get(literal) for literal in wildcard.literals)
             self.plans[wildcard.text] = numbers
-            if wildcard._alone and numbers[0] is not None:
+            if wildcard.alone_literal is not None and numbers[0] is not None:
                 alone.append(wildcard.text)
         self.alone_texts = frozenset(alone)
 
