@@ -1,12 +1,14 @@
 """Per-call time of put_rule, describe_rule, list_rules, put_targets and put_events of one entry (on a bus
 with no rules): mock-events vs botocore's Stubber answering the same call.
 
-Run: python benchmarks/bench_calls.py    (target, issue 13: each at most 1.2x Stubber)
+Run: python benchmarks/bench_calls.py [operation ...]    (target, issue 13: each at most 1.2x Stubber;
+names given: only those rows)
 Where the difference goes: python benchmarks/profile_calls.py
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from datetime import datetime, timezone
 
@@ -49,7 +51,7 @@ def stubbed_client(name: str, responses: int):  # noqa: ANN201 - a boto3 client
     return client
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
     # Many short rounds: on a shared machine whose speed changes from moment to moment, each
     # side gets rounds at the machine's best (fewer, longer rounds gave either side 1.3x-1.9x).
     calls, rounds = 100, 60
@@ -60,6 +62,8 @@ def main() -> None:
         mocked.put_rule(Name="r", EventPattern=PATTERN)
         mocked.create_event_bus(Name="empty")
     for name, (params, _) in CALLS.items():
+        if names and name not in names:
+            continue
         stubbed = stubbed_client(name, calls * (rounds + 1))
 
         def with_mock(call=getattr(mocked, name), params=params) -> float:  # noqa: ANN001
@@ -94,4 +98,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -22,7 +22,7 @@ from typing import Any
 import botocore.credentials
 import wrapt
 
-from . import clients
+from . import clients, patching
 from .model import SERVICE_NAME
 
 _SESSION_MODULE = "aiobotocore.session"
@@ -31,7 +31,8 @@ _UNLOADED = object()
 _creating: contextvars.ContextVar[Any] = contextvars.ContextVar("mock_events_aio_creating", default=None)
 """The ``AioSession`` creating an ``events`` client in this task, if any."""
 
-_make_api_call: Callable[..., Any] | None = None
+_note: Callable[[Any], None] | None = None
+"""Gives a client not seen yet the mock's handler (None: no mock active)."""
 
 
 def _no_region() -> str | None:
@@ -42,10 +43,11 @@ _region_of: Callable[[], str | None] = _no_region  # replaced by install()
 _installed = False
 
 
-def install(make_api_call: Callable[..., Any], region_of: Callable[[], str | None]) -> None:
-    """Wrap aiobotocore now if it is imported, else as soon as it is."""
-    global _make_api_call, _region_of, _installed
-    _make_api_call, _region_of, _installed = make_api_call, region_of, True
+def install(note: Callable[[Any], None], region_of: Callable[[], str | None]) -> None:
+    """Wrap aiobotocore now if it is imported, else as soon as it is; ``note(client)`` is called
+    before each call of a client."""
+    global _note, _region_of, _installed
+    _note, _region_of, _installed = note, region_of, True
     if _SESSION_MODULE in sys.modules:
         _wrap()
     elif _watcher not in sys.meta_path:
@@ -53,12 +55,15 @@ def install(make_api_call: Callable[..., Any], region_of: Callable[[], str | Non
 
 
 def uninstall() -> None:
-    global _installed
-    _installed = False
+    global _installed, _note
+    _installed, _note = False, None
     if _watcher in sys.meta_path:
         sys.meta_path.remove(_watcher)
     if _SESSION_MODULE not in sys.modules:
         return
+    from aiobotocore.client import AioBaseClient
+
+    patching.restore(AioBaseClient, "_make_api_call")
     for owner, name in _targets():
         wrapper = owner.__dict__.get(name)
         if isinstance(wrapper, wrapt.FunctionWrapper):
@@ -66,12 +71,12 @@ def uninstall() -> None:
 
 
 def _targets() -> list[tuple[type, str]]:
-    from aiobotocore.client import AioBaseClient
+    """The methods wrapped with ``wrapt`` (``_make_api_call``, called far more often, is replaced
+    by a plain function: see ``patching``)."""
     from aiobotocore.session import AioSession
     from aiobotocore.utils import AioIMDSRegionProvider
 
     return [
-        (AioBaseClient, "_make_api_call"),
         (AioSession, "_create_client"),
         (AioSession, "get_credentials"),
         (AioIMDSRegionProvider, "provide"),
@@ -79,11 +84,25 @@ def _targets() -> list[tuple[type, str]]:
 
 
 def _wrap() -> None:
-    assert _make_api_call is not None
-    wrappers = [_make_api_call, _create_client, _get_credentials, _imds_region]
+    from aiobotocore.client import AioBaseClient
+
+    patching.replace(AioBaseClient, "_make_api_call", _noting_calls)
+    wrappers = [_create_client, _get_credentials, _imds_region]
     for (owner, name), wrapper in zip(_targets(), wrappers):
         if not isinstance(owner.__dict__.get(name), wrapt.FunctionWrapper):
             wrapt.wrap_function_wrapper(owner, name, wrapper)
+
+
+def _noting_calls(original: Any) -> Any:
+    """aiobotocore's ``_make_api_call`` (``original``), each client first noted."""
+
+    async def _make_api_call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        note = _note
+        if note is not None:
+            note(self)
+        return await original(self, *args, **kwargs)
+
+    return _make_api_call
 
 
 def is_aio_client(client: Any) -> bool:

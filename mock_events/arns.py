@@ -44,6 +44,8 @@ def rule_arn(region: str, account: str, bus_name: str, rule_name: str) -> str:
 @functools.lru_cache(maxsize=1024)  # a pure function of the text, read on most calls
 def parse_bus(name_or_arn: str) -> tuple[str | None, str | None, str]:
     """(account, region, name) of a bus given by name (account and region None) or by ARN."""
+    if not name_or_arn.startswith("arn:"):
+        return None, None, name_or_arn
     m = _BUS_ARN.fullmatch(name_or_arn)
     if m is None:
         return None, None, name_or_arn

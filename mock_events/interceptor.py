@@ -1,7 +1,7 @@
 """Answers botocore and aiobotocore ``events`` calls in-process while a mock is active.
 
 While at least one mock is active, ``BaseClient._make_api_call`` (and aiobotocore's
-``AioBaseClient._make_api_call``, see ``aio``) is wrapped so that each ``events`` client gets a
+``AioBaseClient._make_api_call``, see ``aio``) is replaced (``patching``) so that each ``events`` client gets a
 ``before-call`` handler on its own event emitter (so clients created before the mock started
 are answered too). The handler runs after the client has validated and serialized the request
 and before it signs or sends anything; it returns the AWS JSON body as botocore's parser gives
@@ -25,12 +25,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import botocore.client
-import wrapt
 from botocore.awsrequest import AWSResponse
 from botocore.awsrequest import HeadersDict
 from botocore.utils import get_encoding_from_headers
 
-from . import aio, clients, jsontext, parsing
+from . import aio, clients, jsontext, parsing, patching
 from .model import SERVICE_NAME, OutputShapeError, check_output, input_validator, validate
 from .errors import ServiceError, is_test_failure
 from .dispatch import dispatch
@@ -87,9 +86,11 @@ def deactivate(mock: EventsMock) -> None:
 
 
 def _install() -> None:
-    wrapt.wrap_function_wrapper(botocore.client.BaseClient, "_make_api_call", _make_api_call)
+    global _installed
+    _installed = True
+    patching.replace(botocore.client.BaseClient, "_make_api_call", _noting_calls)
     clients.install(_answering_region)
-    aio.install(_make_api_call, _answering_region)
+    aio.install(_note_if_new, _answering_region)
 
 
 def _answering_region() -> str | None:
@@ -98,9 +99,9 @@ def _answering_region() -> str | None:
 
 
 def _uninstall() -> None:
-    wrapper = botocore.client.BaseClient.__dict__.get("_make_api_call")
-    if isinstance(wrapper, wrapt.FunctionWrapper):
-        botocore.client.BaseClient._make_api_call = wrapper.__wrapped__  # type: ignore[method-assign]
+    global _installed
+    _installed = False
+    patching.restore(botocore.client.BaseClient, "_make_api_call")
     clients.uninstall()
     aio.uninstall()
     for emitter in list(_emitters):
@@ -109,11 +110,30 @@ def _uninstall() -> None:
     _clients.clear()
 
 
-def _make_api_call(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-    seen = _clients.get(id(instance))
-    if seen is None or seen[0]() is not instance:
-        _note_client(instance)
-    return wrapped(*args, **kwargs)
+_installed = False
+"""Whether our replacement of ``_make_api_call`` notes clients (a replacement another library
+wrapped over stays in place after the mock stops, and passes calls through)."""
+
+
+def _noting_calls(original: Any) -> Any:
+    """botocore's ``_make_api_call`` (``original``), first giving an ``events`` client not seen yet
+    our handler."""
+
+    def _make_api_call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if _installed:  # _note_if_new(self), written out: it runs on every call
+            seen = _clients.get(id(self))
+            if seen is None or seen[0]() is not self:
+                _note_client(self)
+        return original(self, *args, **kwargs)
+
+    return _make_api_call
+
+
+def _note_if_new(client: Any) -> None:
+    if _installed:
+        seen = _clients.get(id(client))
+        if seen is None or seen[0]() is not client:
+            _note_client(client)
 
 
 def _note_client(client: Any) -> None:

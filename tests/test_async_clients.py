@@ -18,7 +18,7 @@ import wrapt
 from botocore.exceptions import ClientError
 
 from conftest import NetworkUsed
-from mock_events import current_mock, mock_events
+from mock_events import current_mock, mock_events, patching
 
 aiobotocore_session = pytest.importorskip("aiobotocore.session")
 aioboto3 = pytest.importorskip("aioboto3")
@@ -245,8 +245,8 @@ def test_nothing_of_ours_is_left_in_aiobotocore_after_stop(no_network: list[str]
             with mock_events():
                 await client.list_rules()
                 assert any(h.__module__ == "mock_events.interceptor" for h in emitter._handlers.prefix_search(event))
+            assert not patching.is_ours(aiobotocore.client.AioBaseClient.__dict__["_make_api_call"])
             for owner, name in (
-                (aiobotocore.client.AioBaseClient, "_make_api_call"),
                 (AioSession, "_create_client"),
                 (AioSession, "get_credentials"),
                 (AioIMDSRegionProvider, "provide"),
@@ -355,9 +355,9 @@ with mock_events() as m:
             await client.put_events(Entries=[{"Source": "s", "DetailType": "d", "Detail": "{}"}])
     asyncio.run(put())
     assert len(m.events()) == 1
-import aiobotocore.client, wrapt
-wrapper = aiobotocore.client.AioBaseClient.__dict__["_make_api_call"]
-assert not isinstance(wrapper, wrapt.FunctionWrapper)
+import aiobotocore.client
+from mock_events import patching
+assert not patching.is_ours(aiobotocore.client.AioBaseClient.__dict__["_make_api_call"])
 assert not any(type(f).__module__.startswith("mock_events") for f in sys.meta_path)
 print("served")
 """

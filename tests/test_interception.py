@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.stub import Stubber
 
-from mock_events import EventsMock, interceptor, mock_events
+from mock_events import EventsMock, interceptor, mock_events, patching
 
 
 def test_client_created_before_the_mock_started_is_answered():
@@ -66,9 +66,33 @@ def test_without_an_active_mock_botocore_is_untouched():
                           config=botocore.client.Config(retries={"max_attempts": 1}, connect_timeout=0.2))
     with mock_events():
         client.list_rules()
-    assert not isinstance(botocore.client.BaseClient.__dict__["_make_api_call"], interceptor.wrapt.FunctionWrapper)
+    assert not patching.is_ours(botocore.client.BaseClient.__dict__["_make_api_call"])
     with pytest.raises(EndpointConnectionError):
         client.list_rules()
+
+
+def test_a_wrapper_another_library_puts_over_ours_stays_and_calls_pass_through_it_after_the_mock(monkeypatch):
+    # As aws-xray-sdk or ddtrace do: wrap BaseClient._make_api_call while the mock is active.
+    seen = []
+    client = boto3.client("events", region_name="us-east-1", endpoint_url="http://127.0.0.1:9",
+                          aws_access_key_id="a", aws_secret_access_key="b",
+                          config=botocore.client.Config(retries={"max_attempts": 1}, connect_timeout=0.2))
+    with mock_events():
+        ours = botocore.client.BaseClient.__dict__["_make_api_call"]
+        assert patching.is_ours(ours)
+
+        def theirs(self, operation_name, api_params):
+            seen.append(operation_name)
+            return ours(self, operation_name, api_params)
+
+        monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", theirs)
+        assert client.list_rules()["Rules"] == []
+    assert botocore.client.BaseClient.__dict__["_make_api_call"] is theirs
+    with pytest.raises(EndpointConnectionError):  # ours inside theirs passes the call through
+        client.list_rules()
+    assert seen == ["ListRules", "ListRules"]
+    with mock_events():  # a new mock answers again, through both
+        assert client.list_rules()["Rules"] == []
 
 
 def test_no_credentials_and_no_region_configured_still_works(monkeypatch, tmp_path):

@@ -10,13 +10,12 @@ import os
 
 import boto3
 import botocore.client
-import wrapt
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from conftest import error_of
-from mock_events import EventsMock, interceptor, mock_events
+from mock_events import EventsMock, interceptor, mock_events, patching
 
 moto = pytest.importorskip("moto")
 
@@ -47,7 +46,7 @@ def test_nothing_of_the_mock_is_left_in_botocore_after_it_stops() -> None:
     with mock_events():
         pass
     assert interceptor.active_mock() is None
-    assert not isinstance(botocore.client.BaseClient.__dict__["_make_api_call"], wrapt.FunctionWrapper)
+    assert not patching.is_ours(botocore.client.BaseClient.__dict__["_make_api_call"])
 
 
 def test_decorated_tests_get_fresh_state_each_call() -> None:
