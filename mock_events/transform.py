@@ -47,7 +47,7 @@ class InputLimitExceeded(Exception):
 
 
 _TOO_LARGE = f"The transformed input is larger than {MAX_INPUT_SIZE} bytes, the most a target accepts."
-_TOO_LONG = f"The JSON paths of the transformed input visit more than {WALK_STEPS} values of the event."
+_TOO_LONG = f"The JSON paths of the transformed input take more than {WALK_STEPS} steps through the event."
 
 
 class _Found(list):  # type: ignore[type-arg]
@@ -365,7 +365,7 @@ class TargetInput:
     - ``<aws.events.event.ingestion-time>`` and the ``time`` of ``<aws.events.event>`` are
       ``YYYY-MM-DDTHH:MM:SSZ`` in UTC, like the event's own ``time``.
     - An InputPath or InputTransformer output over MAX_INPUT_SIZE (256 KB) bytes, or JSON paths
-      visiting more than WALK_STEPS values, delivers nothing: render raises InputLimitExceeded.
+      taking more than WALK_STEPS steps, delivers nothing: render raises InputLimitExceeded.
     - Wording not recorded from AWS: "Input for target <id> is not a valid JSON text." (quoted
       from a CloudFormation error) and the reserved InputPathsMap key message.
     """

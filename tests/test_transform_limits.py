@@ -20,7 +20,7 @@ QUEUE = "arn:aws:sqs:us-east-1:123456789012:q"
 OTHER = "arn:aws:sqs:us-east-1:123456789012:other"
 DLQ = "arn:aws:sqs:us-east-1:123456789012:dlq"
 TOO_LARGE = "The transformed input is larger than 262144 bytes, the most a target accepts."
-TOO_LONG = "The JSON paths of the transformed input visit more than 524288 values of the event."
+TOO_LONG = "The JSON paths of the transformed input take more than 524288 steps through the event."
 
 
 def nested(levels: int) -> str:
