@@ -336,6 +336,8 @@ class EventsMock:
             )
 
     def __repr__(self) -> str:
+        if "_active" not in self.__dict__:  # __init__ refused an option (pytest still shows self)
+            return "<EventsMock not constructed>"
         state = "active" if self._active else "inactive"
         backend = self._backend
         with backend.lock:

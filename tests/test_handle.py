@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 import mock_events as package
-from mock_events import Delivery, Failure, ShadowedMockWarning, current_mock, mock_events
+from mock_events import Delivery, EventsMock, Failure, ShadowedMockWarning, current_mock, mock_events
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders"
 ENTRY = {"Source": "shop", "DetailType": "OrderPlaced", "Detail": '{"id": 7}'}
@@ -129,6 +129,15 @@ def test_repr_of_an_active_mock_gives_region_account_and_counts(events):
 def test_repr_of_a_stopped_mock_says_inactive():
     m = mock_events(region="eu-west-1", account_id="111122223333")
     assert repr(m).startswith("<EventsMock inactive region=eu-west-1 account=111122223333: 0 buses")
+
+
+def test_a_mock_whose_options_were_refused_has_a_repr_for_the_traceback():
+    """pytest's traceback of a refused option shows the half-made mock (``self = ...``)."""
+    with pytest.raises(ValueError, match="replay_mode") as refused:
+        mock_events(replay_mode="later")
+    half_made = next(entry.locals["self"] for entry in refused.traceback
+                     if isinstance(entry.locals.get("self"), EventsMock))
+    assert repr(half_made) == "<EventsMock not constructed>"
 
 
 def test_repr_of_the_clock_gives_time_and_whether_frozen(events_mock):
