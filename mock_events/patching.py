@@ -8,6 +8,8 @@ which is most of what a mock may add to a call. Methods called rarely keep ``wra
 
 from __future__ import annotations
 
+import functools
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -17,18 +19,37 @@ _MARK = "__mock_events_replaces__"
 def replace(owner: type, name: str, make: Callable[[Any], Callable[..., Any]]) -> None:
     """``owner.name = make(original)``, unless a replacement of ours is already there.
 
-    ``make(original)`` returns the function to install; it calls ``original`` (the method found
-    on ``owner`` now, which may be another library's wrapper) to do the method's work.
+    ``make(original)`` returns the function to install; it calls ``original(self, *args,
+    **kwargs)`` to do the method's work. ``original`` calls what is found on ``owner`` now as an
+    attribute look-up on the instance would: a plain function with ``self``, any other descriptor
+    (another library's ``wrapt`` wrapper, as aws-xray-sdk and ddtrace put on ``_make_api_call``)
+    bound to the instance first, a callable that is no descriptor (a ``unittest.mock`` patch)
+    without ``self``. The replacement carries the original's name, documentation and signature
+    (``__wrapped__``), as ``functools.wraps`` gives them.
     """
     original = owner.__dict__[name]
     if is_ours(original):
         return
-    replacement = make(original)
-    replacement.__wrapped__ = original  # type: ignore[attr-defined]
-    setattr(replacement, _MARK, True)
-    for attribute in ("__name__", "__qualname__", "__doc__"):
-        setattr(replacement, attribute, getattr(original, attribute, None))
+    replacement = make(_caller(original))
+    functools.update_wrapper(replacement, original, updated=())  # absent attributes are skipped
+    setattr(replacement, _MARK, replacement)
     setattr(owner, name, replacement)
+
+
+def _caller(original: Any) -> Callable[..., Any]:
+    if type(original) is types.FunctionType:
+        return original
+    if hasattr(type(original), "__get__"):
+
+        def bound(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return original.__get__(self, type(self))(*args, **kwargs)
+
+        return bound
+
+    def unbound(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return original(*args, **kwargs)
+
+    return unbound
 
 
 def restore(owner: type, name: str) -> None:
@@ -41,5 +62,7 @@ def restore(owner: type, name: str) -> None:
 
 
 def is_ours(value: Any) -> bool:
-    """Whether ``value`` is a replacement installed by ``replace``."""
-    return getattr(value, _MARK, False) is True
+    """Whether ``value`` is a replacement installed by ``replace`` itself: not another library's
+    wrapper around one, although a ``wrapt`` proxy shows the attributes of what it wraps and
+    ``functools.wraps`` copies them."""
+    return type(value) is types.FunctionType and value.__dict__.get(_MARK) is value

@@ -264,6 +264,30 @@ def test_nothing_of_ours_is_left_in_aiobotocore_after_stop(no_network: list[str]
     no_network.clear()  # the attempt was the point: the guard's teardown check passes
 
 
+def test_a_wrapt_wrapper_on_aiobotocore_put_on_before_the_mock_still_gets_the_client_as_its_instance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As ddtrace does: wrapt.wrap_function_wrapper(AioBaseClient, "_make_api_call", ...), whose
+    # wrapper reads the client from instance and the operation's name from args[0].
+    seen = []
+
+    async def traced(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+        seen.append((instance.meta.service_model.service_name, args[0]))
+        return await wrapped(*args, **kwargs)
+
+    owner = aiobotocore.client.AioBaseClient
+    monkeypatch.setattr(owner, "_make_api_call", owner.__dict__["_make_api_call"])  # put back at teardown
+    wrapt.wrap_function_wrapper(owner, "_make_api_call", traced)
+
+    async def scenario() -> list[Any]:
+        async with aio_client() as client:
+            with mock_events():
+                return (await client.list_rules())["Rules"]
+
+    assert run(scenario()) == []
+    assert seen == [("events", "ListRules")]
+
+
 def test_aio_client_created_without_a_region_gets_the_mock_region(bare_aws_environment: Any) -> None:
     async def buses() -> tuple[str, dict[str, Any]]:
         async with aiobotocore_session.get_session().create_client("events", **KEYS) as client:

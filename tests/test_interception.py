@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import json
 import os
+import unittest.mock
 from datetime import datetime
 
 import boto3
 import botocore.client
 import pytest
+import wrapt
 from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.stub import Stubber
 
@@ -93,6 +96,69 @@ def test_a_wrapper_another_library_puts_over_ours_stays_and_calls_pass_through_i
     assert seen == ["ListRules", "ListRules"]
     with mock_events():  # a new mock answers again, through both
         assert client.list_rules()["Rules"] == []
+
+
+def _unreachable_events_client():  # noqa: ANN202 - a boto3 client
+    return boto3.client("events", region_name="us-east-1", endpoint_url="http://127.0.0.1:9",
+                        aws_access_key_id="a", aws_secret_access_key="b",
+                        config=botocore.client.Config(retries={"max_attempts": 1}, connect_timeout=0.2))
+
+
+def test_a_wrapt_wrapper_put_on_before_the_mock_still_gets_the_client_as_its_instance(monkeypatch):
+    # As aws-xray-sdk and ddtrace do: wrapt.wrap_function_wrapper(BaseClient, "_make_api_call", ...),
+    # whose wrapper reads instance._service_model and args[0] as the operation's name.
+    seen = []
+
+    def traced(wrapped, instance, args, kwargs):  # noqa: ANN001, ANN202
+        seen.append((instance.meta.service_model.service_name, args[0]))
+        return wrapped(*args, **kwargs)
+
+    original = botocore.client.BaseClient.__dict__["_make_api_call"]
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", original)  # put back at teardown
+    wrapt.wrap_function_wrapper(botocore.client.BaseClient, "_make_api_call", traced)
+    theirs = botocore.client.BaseClient.__dict__["_make_api_call"]
+    with mock_events():
+        assert _unreachable_events_client().list_rules()["Rules"] == []
+    assert seen == [("events", "ListRules")]
+    assert botocore.client.BaseClient.__dict__["_make_api_call"] is theirs
+
+
+@pytest.mark.parametrize("wrapping", ["wrapt", "functools.wraps"])
+def test_a_wrapper_put_over_ours_stays_after_the_mock_whatever_it_copies_of_ours(monkeypatch, wrapping):
+    # A wrapt proxy shows our replacement's attributes and functools.wraps copies them; neither is ours.
+    seen = []
+    client = _unreachable_events_client()
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call",
+                        botocore.client.BaseClient.__dict__["_make_api_call"])  # put back at teardown
+    with mock_events():
+        ours = botocore.client.BaseClient.__dict__["_make_api_call"]
+        if wrapping == "wrapt":
+            wrapt.wrap_function_wrapper(botocore.client.BaseClient, "_make_api_call",
+                                        lambda wrapped, instance, args, kwargs: seen.append(args[0]) or wrapped(*args, **kwargs))
+        else:
+            @functools.wraps(ours)
+            def theirs(self, operation_name, api_params):  # noqa: ANN001, ANN202
+                seen.append(operation_name)
+                return ours(self, operation_name, api_params)
+
+            botocore.client.BaseClient._make_api_call = theirs
+        theirs = botocore.client.BaseClient.__dict__["_make_api_call"]
+        assert not patching.is_ours(theirs)
+        client.list_rules()
+    assert botocore.client.BaseClient.__dict__["_make_api_call"] is theirs
+    with pytest.raises(EndpointConnectionError):  # ours inside theirs passes the call through
+        client.list_rules()
+    assert seen == ["ListRules", "ListRules"]
+
+
+def test_a_mock_starts_over_a_unittest_mock_patch_of_make_api_call_which_is_called_as_patched():
+    # The patch is no descriptor: botocore's clients call it without self, and so do we.
+    client = boto3.client("s3", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    with unittest.mock.patch.object(botocore.client.BaseClient, "_make_api_call") as patched:
+        with mock_events():
+            client.list_buckets()
+        patched.assert_called_once_with("ListBuckets", {})
+        assert botocore.client.BaseClient.__dict__["_make_api_call"] is patched
 
 
 def test_no_credentials_and_no_region_configured_still_works(monkeypatch, tmp_path):
