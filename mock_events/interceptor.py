@@ -138,13 +138,21 @@ def _note_if_new(client: Any) -> None:
 
 def _note_client(client: Any) -> None:
     """Give an ``events`` client our handler; remember every client seen (a dict look-up by
-    identity per call costs less than a weak set's)."""
+    identity per call costs less than a weak set's).
+
+    Under the state lock, so that a mock stopping in another thread meanwhile either finds the
+    handler in ``_emitters`` (and unregisters it) or stops before it (and nothing is noted): a
+    handler registered after the mock stopped would stay, and a client remembered without its
+    handler would go to AWS under the next mock."""
     emitter = client.meta.events
     is_events = client.meta.service_model.service_name == SERVICE_NAME
-    if is_events and emitter not in _emitters:
-        emitter.register(_EVENT, _answer_aio if aio.is_aio_client(client) else _answer, unique_id=_UNIQUE_ID)
-        _emitters.add(emitter)
-    _remember(_clients, client, is_events)
+    with _state_lock:
+        if not _installed:
+            return
+        if is_events and emitter not in _emitters:
+            emitter.register(_EVENT, _answer_aio if aio.is_aio_client(client) else _answer, unique_id=_UNIQUE_ID)
+            _emitters.add(emitter)
+        _remember(_clients, client, is_events)
 
 
 _clients: dict[int, tuple[weakref.ref[Any], bool]] = {}

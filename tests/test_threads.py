@@ -7,6 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
+import botocore.client
 
 from mock_events import interceptor, mock_events
 
@@ -98,3 +99,40 @@ def test_a_call_racing_the_last_mock_s_stop_is_let_through_as_if_none_were_activ
     monkeypatch.setattr(interceptor, "_active", StoppedMeanwhile())  # ... yet empty when read
 
     assert interceptor._answer(model=None, params={}, request_signer=None, context={}) is None
+
+
+def test_a_client_first_called_while_the_mock_stops_in_another_thread_keeps_nothing_of_it():
+    # The stop must not slip in while the first call gives the client our handler: a handler
+    # registered after the stop would stay, and a client remembered without it would go to AWS
+    # under the next mock.
+    client = boto3.client("events", region_name="us-east-1", endpoint_url="http://127.0.0.1:9",
+                          aws_access_key_id="a", aws_secret_access_key="b",
+                          config=botocore.client.Config(retries={"max_attempts": 1}, connect_timeout=0.2))
+    emitter = client.meta.events
+    registered, stop_tried = threading.Event(), threading.Event()
+    register = emitter.register
+
+    def register_then_let_the_stop_try(event_name, handler, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        register(event_name, handler, *args, **kwargs)
+        if event_name.startswith("before-call"):
+            registered.set()
+            stop_tried.wait(5)
+
+    emitter.register = register_then_let_the_stop_try
+    mock = mock_events()
+    mock.start()
+    first_call = threading.Thread(target=lambda: _in_a_thread(client.list_rules))
+    first_call.start()
+    assert registered.wait(5)
+    stopping = threading.Thread(target=mock.stop)
+    stopping.start()
+    stopping.join(0.05)
+    stop_tried.set()
+    first_call.join(10)
+    stopping.join(10)
+    del emitter.register
+    assert interceptor.active_mock() is None
+    assert not [h for h in emitter._emitter._handlers.prefix_search("before-call.eventbridge.ListRules")
+                if h.__module__.startswith("mock_events")]
+    with mock_events():
+        assert client.list_rules()["Rules"] == []
