@@ -246,7 +246,7 @@ def check_delivered(
         return
     condition = "" if where is None else f" where {_describe_where(where)}"
     if expect:
-        wanted = f"{count} deliveries" if count is not None else "a delivery"
+        wanted = "a delivery" if count is None else f"{count} {'delivery' if count == 1 else 'deliveries'}"
         headline = f"expected {wanted} to {target_arn}{condition}, found {len(chosen)}"
     else:
         headline = f"expected no delivery to {target_arn}{condition}, found {len(chosen)}"

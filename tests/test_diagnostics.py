@@ -128,6 +128,8 @@ def test_assert_delivered_passes_for_a_delivery_and_its_count(events, events_moc
     events_mock.assert_delivered(QUEUE, count=2)
     with pytest.raises(AssertionError, match="expected 3 deliveries to .*orders, found 2"):
         events_mock.assert_delivered(QUEUE, count=3)
+    with pytest.raises(AssertionError, match="expected 1 delivery to .*orders, found 2"):
+        events_mock.assert_delivered(QUEUE, count=1)
 
 
 def test_where_is_an_event_pattern_over_the_delivered_json_or_a_callable(events, events_mock) -> None:
