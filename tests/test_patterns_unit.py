@@ -734,3 +734,21 @@ def test_an_unhashable_leaf_of_a_hand_built_event_is_no_string_to_a_field_of_str
     assert strings_only.matches({"source": [{"a"}, "a"]})
     assert index.match({"source": [{"a"}, "b"]}) == set()
     assert index.match({"source": [{"a"}, "a"]}) == {"strings"}
+
+
+def test_rule_index_reaches_rules_of_one_source_through_their_numeric_ranges(monkeypatch):
+    # 1,000 rules of one source, each with its own range of detail.amount: an event is checked
+    # against the few rules whose range may hold its amount, not against every rule of its source
+    # (the index once filed most of them under the source, as an empty-looking range was costed
+    # at the whole path's load).
+    from mock_events.patterns import _index
+
+    index = RuleIndex()
+    for i in range(1000):
+        index.add(i, compile({"source": ["orders"], "detail": {"amount": [{"numeric": [">", i, "<=", i + 1]}]}}))
+    checked = []
+    holds = _index._holds
+    monkeypatch.setattr(_index, "_holds", lambda tests, get: checked.append(tests) or holds(tests, get))
+
+    assert index.match({"source": "orders", "detail": {"amount": 700.5}}) == {700}
+    assert len(checked) < 10
