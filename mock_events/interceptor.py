@@ -1,9 +1,9 @@
 """Answers botocore and aiobotocore ``events`` calls in-process while a mock is active.
 
 While at least one mock is active, ``BaseClient._make_api_call`` (and aiobotocore's
-``AioBaseClient._make_api_call``, see ``aio``) is replaced (``patching``) so that each ``events`` client gets a
-``before-call`` handler on its own event emitter (so clients created before the mock started
-are answered too). The handler runs after the client has validated and serialized the request
+``AioBaseClient._make_api_call``, see ``aio``) is replaced (``patching``) so that each
+``events`` client gets a ``before-call`` handler on its own event emitter (so clients created
+before the mock started are answered too). The handler runs after the client has validated and serialized the request
 and before it signs or sends anything; it returns the AWS JSON body as botocore's parser gives
 it (``parsing``), so results and errors are exactly what a real call gives. aiobotocore's
 emitter awaits a handler's result only when it is awaitable, so the same synchronous handler
