@@ -1,12 +1,12 @@
 """Time RuleIndex.match for one event on buses of 1, 100, 1,000 and 10,000 rules of each mix, and
 RuleIndex.add/remove of one rule on an index of 10,000.
 
-Run: python benchmarks/bench_patterns.py
+Run: python benchmarks/bench_patterns.py [MIX...]  (every mix, or only those named)
 Mixes (issue 13): "realistic" (exact sources, sources and detail-types, detail-type and a prefix,
 prefix and a numeric range: a quarter each) and "every operator" (a tenth each: suffix; wildcard;
 anything-but with an exact detail-type; exists false with an exact detail field; equals-ignore-case;
 cidr; $or of an exact source and a numeric range; a numeric range; prefix; an exact number in an
-array). The older six-kind mix stays as "six kinds". Target: adding or removing one rule under 1 ms.
+array); "shared wildcards" (see wildcard_pattern). The older six-kind mix stays as "six kinds". Target: adding or removing one rule under 1 ms.
 """
 
 import json
@@ -90,7 +90,25 @@ def every_operator_pattern(i: int, rng: random.Random) -> str:
     return json.dumps(p)
 
 
-MIXES = {"realistic": quarter_mix_pattern, "every operator": every_operator_pattern, "six kinds": realistic_pattern}
+def wildcard_pattern(i: int, rng: random.Random) -> str:
+    """Wildcards that share their shape and differ in one literal, a quarter each: a literal between
+    two stars; a shared prefix and suffix around it; a shared literal beside it; a shared prefix
+    and a suffix of their own. An index that tries each wildcard of a path costs what the rules
+    cost."""
+    kind = i % 4
+    if kind == 0:
+        p: dict = {"detail": {"object": [{"wildcard": f"*-{i}/*"}]}}
+    elif kind == 1:
+        p = {"detail": {"object": [{"wildcard": f"bucket*/{i}/*.png"}]}}
+    elif kind == 2:
+        p = {"detail": {"object": [{"wildcard": f"*photos*{i}*"}]}}
+    else:
+        p = {"source": [{"wildcard": f"com.example.*.{i}"}]}
+    return json.dumps(p)
+
+
+MIXES = {"realistic": quarter_mix_pattern, "every operator": every_operator_pattern,
+         "shared wildcards": wildcard_pattern, "six kinds": realistic_pattern}
 
 EVENT = {
     "version": "0",
@@ -128,8 +146,10 @@ def add_remove_seconds(index: RuleIndex, pattern, number: int = 500) -> float:  
     return (time.perf_counter() - start) / number / 2
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
     for name, make in MIXES.items():
+        if names and name not in names:
+            continue
         rng = random.Random(7)
         rows = []
         index = RuleIndex()
@@ -158,4 +178,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

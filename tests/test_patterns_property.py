@@ -1,9 +1,13 @@
 import json
 
+from contextlib import contextmanager
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_events.patterns import PatternError, RuleIndex, compile
+from mock_events.patterns import _wildcard
+from mock_events.patterns._index import _Contains
 from mock_events.patterns._wildcard import CHUNK, LONG_VALUE
 
 KEYS = ["source", "detail-type", "a", "b"]
@@ -102,9 +106,36 @@ def _shaped(pattern):
     return st.fixed_dictionaries({}, optional=_fields(pattern))
 
 
+@contextmanager
+def _keys_walked_for_every_value(*, machine=True):
+    """Wildcards filed by a literal (see _index._Contains) found through their keys' trie for any value
+    that no machine answers for, whatever its length, where the index would try each of a few
+    wildcards on a value past a few characters; with ``machine=False``, no value has a machine's
+    answer (as without google-re2)."""
+    steps, re2 = _Contains.STEPS_PER_TRY, _wildcard.re2
+    _Contains.STEPS_PER_TRY = 1 << 40
+    if not machine:
+        _wildcard.re2 = None
+    try:
+        yield
+    finally:
+        _Contains.STEPS_PER_TRY, _wildcard.re2 = steps, re2
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(patterns, min_size=5, max_size=40), st.data())
 def test_rule_index_returns_exactly_the_matching_patterns(pattern_list, data):
+    _returns_exactly_the_matching_patterns(pattern_list, data)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(patterns, min_size=5, max_size=40), st.data())
+def test_rule_index_returns_exactly_the_matching_patterns_when_wildcards_are_found_by_their_keys(pattern_list, data):
+    with _keys_walked_for_every_value():
+        _returns_exactly_the_matching_patterns(pattern_list, data)
+
+
+def _returns_exactly_the_matching_patterns(pattern_list, data):
     compiled = _compiled(pattern_list)
     index = _index_of(compiled)
     for _ in range(5):
@@ -117,6 +148,18 @@ def test_rule_index_returns_exactly_the_matching_patterns(pattern_list, data):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(patterns, min_size=2, max_size=20), st.data(), events)
 def test_rule_index_stays_exact_after_replacing_and_removing(pattern_list, data, event):
+    _stays_exact_after_replacing_and_removing(pattern_list, data, event)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(patterns, min_size=2, max_size=20), st.data(), events)
+def test_rule_index_stays_exact_after_replacing_and_removing_when_wildcards_are_found_by_their_keys(
+        pattern_list, data, event):
+    with _keys_walked_for_every_value():
+        _stays_exact_after_replacing_and_removing(pattern_list, data, event)
+
+
+def _stays_exact_after_replacing_and_removing(pattern_list, data, event):
     compiled = _compiled(pattern_list)
     index = RuleIndex()
     live = {}
@@ -223,8 +266,55 @@ def _literals(pattern):
 @settings(max_examples=70, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(mixed_patterns, min_size=3, max_size=20), st.data())
 def test_rule_index_is_exact_for_fields_mixing_every_alternative_over_long_values(pattern_list, data):
+    _exact_over_long_values(pattern_list, data)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(mixed_patterns, min_size=3, max_size=20), st.data())
+def test_rule_index_is_exact_over_long_values_when_wildcards_are_found_by_their_keys_and_no_machine(
+        pattern_list, data):
+    with _keys_walked_for_every_value(machine=False):
+        _exact_over_long_values(pattern_list, data)
+
+
+def _exact_over_long_values(pattern_list, data):
     compiled = _compiled(pattern_list)
     index = _index_of(compiled)
     literals = sorted({literal for p in pattern_list for literal in _literals(p)}) or ["ab"]
     for event in data.draw(st.lists(events_sharing_strings(literals), min_size=1, max_size=4)):
         assert index.match(event) == {i for i, p in enumerate(compiled) if p.matches(event)}
+
+
+# Wildcards that share the literals they are keyed by (see _index._Contains): literals over three
+# letters, which begin, end and hold one another, at the start, end or middle of values of the same
+# letters.
+few_letter_literals = st.text(alphabet="abc", min_size=1, max_size=4)
+keyed_wildcards = st.builds(
+    lambda head, literals, tail: head + "*".join(literals) + tail,
+    st.sampled_from(["*", "*", "*", "a*", "ab*"]), st.lists(few_letter_literals, min_size=1, max_size=3),
+    st.sampled_from(["*", "*", "*", "*c", "*bc"]))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(keyed_wildcards, st.sampled_from([False, False, False, True]), st.booleans()),
+                min_size=1, max_size=40),
+       st.lists(st.text(alphabet="abc", max_size=14), min_size=1, max_size=6), st.booleans())
+def test_rule_index_finds_exactly_the_wildcards_a_value_matches_through_the_literals_they_are_keyed_by(
+        rules, values, walked):
+    # Each rule: a wildcard of x, with or without an exact y (so that x is not always the field it is
+    # filed under), and whether it is removed again after every rule has been added.
+    index, live = RuleIndex(), {}
+    for i, (text, with_y, _) in enumerate(rules):
+        try:
+            live[i] = compile({"x": [{"wildcard": text}], **({"y": ["s"]} if with_y else {})})
+        except PatternError:  # too complex for EventBridge
+            continue
+        index.add(i, live[i])
+    for i, (_, _, removed) in enumerate(rules):
+        if removed and i in live:
+            index.remove(i)
+            del live[i]
+    with _keys_walked_for_every_value() if walked else contextmanager(lambda: (yield))():
+        for value in values:
+            event = {"x": value, "y": "s"}
+            assert index.match(event) == {i for i, p in live.items() if p.matches(event)}

@@ -752,3 +752,89 @@ def test_rule_index_reaches_rules_of_one_source_through_their_numeric_ranges(mon
 
     assert index.match({"source": "orders", "detail": {"amount": 700.5}}) == {700}
     assert len(checked) < 10
+
+
+def _counting_wildcard_tries(monkeypatch):
+    """A list that grows by the text of each wildcard tried on a value (see _wildcard.Wildcard)."""
+    from mock_events.patterns._wildcard import Wildcard
+
+    tried = []
+    call = Wildcard.__call__
+
+    def counted(self, value):
+        tried.append(self.text)
+        return call(self, value)
+
+    monkeypatch.setattr(Wildcard, "__call__", counted)
+    return tried
+
+
+def _shared_wildcard_shapes(i):
+    # A literal between two stars; a shared prefix and suffix around it; a shared literal beside
+    # it; a shared prefix with a suffix of its own.
+    return [{"detail": {"object": [{"wildcard": f"*-{i}/*"}]}},
+            {"detail": {"object": [{"wildcard": f"bucket*/{i}/*.png"}]}},
+            {"detail": {"object": [{"wildcard": f"*photos*{i}*"}]}},
+            {"source": [{"wildcard": f"com.example.*.{i}"}]}][i % 4]
+
+
+def test_wildcards_of_one_shape_each_with_a_literal_of_its_own_are_reached_through_that_literal(monkeypatch):
+    # 2,000 rules whose wildcards differ in one literal: an event tries the few whose literal it
+    # holds (and a few filed under a shared prefix or suffix before it grew busy), not every rule
+    # (which cost 1,800x one rule for 10,000 such rules).
+    index, patterns = RuleIndex(), {}
+    for i in range(2000):
+        patterns[i] = compile(_shared_wildcard_shapes(i))
+        index.add(i, patterns[i])
+    tried = _counting_wildcard_tries(monkeypatch)
+    for event in ({"source": "com.example.orders.24", "detail": {"object": "bucket-12/photos/cat.png"}},
+                  {"source": "com.example.orders.1999", "detail": {"object": "bucket/1001/photos/1500-1997/x.png"}}):
+        expected = {i for i, p in patterns.items() if p.matches(event)}
+        tried.clear()
+        assert expected and index.match(event) == expected
+        assert len(tried) < 40
+
+
+def test_wildcards_with_a_literal_of_their_own_are_tried_on_a_long_value_only_when_it_holds_that_literal(
+        monkeypatch):
+    # "*<i>*x*" is not answered by the machine's reading of a long value (it needs its literals in
+    # order): it is tried when the value holds "<i>", which the machine tells, not for every rule.
+    from mock_events.patterns._wildcard import LONG_VALUE
+
+    index = RuleIndex()
+    for i in range(1000):
+        index.add(i, compile({"x": [{"wildcard": f"*<{i}>*x*"}]}))
+    tried = _counting_wildcard_tries(monkeypatch)
+
+    assert index.match({"x": "<7>" + "-" * LONG_VALUE + "<9>x"}) == {7, 9}
+    assert len(tried) < 10
+
+
+def test_rules_coming_and_going_under_literals_of_their_own_leave_no_literal_behind():
+    index = RuleIndex()
+    index.add("stays", compile({"x": [{"wildcard": "*stay*"}]}))
+    for i in range(300):
+        index.add(i, compile({"x": [{"wildcard": f"*st{i}*"}]}))
+    for i in range(300):
+        index.remove(i)
+
+    keys = index._paths["x"].contains.by_key
+    assert keys.texts_of == {"stay": {"*stay*"}}
+    assert keys._root == {"s": {"t": {"a": {"y": {"": "stay"}}}}}
+    assert index.match({"x": "st12 stay"}) == {"stays"}
+
+
+def test_a_value_along_which_keys_run_deep_at_every_character_gives_the_walk_up_for_trying_each_wildcard():
+    # 400 wildcards "*<100 characters>*", each key starting one character further along a string of
+    # distinct characters: walking them along that string goes 100 characters deep from each of its
+    # 400, 40,000 steps in all; past 8 steps per wildcard the index tries each wildcard instead.
+    text = "".join(map(chr, range(0x4E00, 0x4E00 + 500)))
+    index = RuleIndex()
+    for i in range(400):
+        index.add(i, compile({"x": [{"wildcard": f"*{text[i:i + 100]}*"}]}))
+    keys = index._paths["x"].contains.by_key
+
+    assert keys.within(text[:400], 8 * 400) is None
+    assert keys.within(text[:110], 10**6) == {text[i:i + 100] for i in range(11)}
+    assert index.match({"x": text[:400]}) == set(range(301))
+    assert index.match({"x": text[:110]}) == set(range(11))
