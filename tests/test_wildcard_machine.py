@@ -988,3 +988,29 @@ def test_a_wildcard_the_machine_keeps_for_another_rule_but_does_not_answer_is_tr
     assert index.match({"x": value}) == {"near", "hit"}
     index.remove("hit")
     assert index.match({"x": value}) == {"near"}
+
+
+def test_wildcards_whose_literals_the_machine_leaves_out_are_found_through_their_keys_on_a_long_value(monkeypatch):
+    # Past the machine's memory, 3,000 rules' literals are left out of it; a long value found them by
+    # looking for each literal in it (3,000 scans of 5 KB, 8 ms), then tried every wildcard whose
+    # literal it holds. The keys are now found by one walk of their trie along the value.
+    monkeypatch.setattr(_wildcard, "MACHINE_MEMORY", _wildcard.state_memory(300, 16))
+    index, patterns = RuleIndex(), {}
+    for i in range(3000):
+        text = f"*-{i}/*" if i % 2 else f"*[{i}]*x*"
+        patterns[i] = compile(json.dumps({"x": [{"wildcard": text}]}))
+        index.add(i, patterns[i])
+    draw = random.Random(3)
+    value = "".join(draw.choices("0123456789-/[]x", k=5 * LONG_VALUE)) + "-2999/[1000]x"
+    expected = {i for i, p in patterns.items() if p.matches({"x": value})}
+    walks = []
+    within = _index._Keys.within
+    monkeypatch.setattr(_index._Keys, "within", lambda keys, *args: walks.append(args) or within(keys, *args))
+    tries = []
+    call = Wildcard.__call__
+    monkeypatch.setattr(Wildcard, "__call__", lambda wildcard, v: tries.append(wildcard) or call(wildcard, v))
+
+    assert {1000, 2999} <= expected
+    assert index.match({"x": value}) == expected
+    assert len(walks) == 1
+    assert len(tries) < 2 * len(expected)

@@ -306,7 +306,7 @@ class _Contains:
         if tried is None or tried.ids is not known.ids:  # another machine
             self._tried = tried = _Tried(self.key_of, known.answered, known.ids)
         by_text, wildcards = self.by_text, self.wildcards
-        for text in tried.texts_to_try(value, known):
+        for text in tried.texts_to_try(value, known, self.by_key):
             if wildcards[text](value):
                 out |= by_text[text]
 
@@ -356,14 +356,29 @@ class _Tried:
         elif not kept:
             _bucket_discard(table, key, text)
 
-    def texts_to_try(self, value: str, known: _Answer) -> Iterable[str]:
+    def texts_to_try(self, value: str, known: _Answer, keys: _Keys) -> Iterable[str]:
+        """The texts whose keys ``value`` holds: the machine's answer (``known``) tells of the keys it
+        looks for; the others are each looked for in ``value``, or, when there are so many that
+        walking the trie of every key (``keys``) along it costs less, found by that walk (given up
+        once it has cost what looking for each would, see ``_Keys.within``)."""
         known_keys = self.known
         if known_keys:
             found = known.literals_found()
-            keys = [key for key in found if key in known_keys] if len(found) < len(known_keys) else \
+            hits = [key for key in found if key in known_keys] if len(found) < len(known_keys) else \
                 [key for key in known_keys if key in found]
-            yield from chain.from_iterable(map(known_keys.__getitem__, keys))
-        for key, texts in self.unknown.items():
+            yield from chain.from_iterable(map(known_keys.__getitem__, hits))
+        unknown = self.unknown
+        if not unknown:
+            return
+        n = len(value)
+        # Looking for one key costs about what reading 200 characters does; a step of the walk, what
+        # reading 100 does.
+        looks = len(unknown) * (200 + n) // 100
+        walked = keys.within(value, looks) if looks > n else None
+        if walked is not None:
+            yield from chain.from_iterable(filter(None, map(unknown.get, walked)))
+            return
+        for key, texts in unknown.items():
             if key in value:
                 yield from texts
 

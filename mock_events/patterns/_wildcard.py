@@ -194,12 +194,12 @@ class _Answer:
     index looks for candidates and again when it checks them)."""
 
     __slots__ = ("value", "machine", "ids", "plans", "found", "literal_of", "answered", "answers", "_chunks",
-                 "_stretches_read", "_literals")
+                 "_stretches_read", "_literals", "_longest")
 
     def __init__(self, value: str, compiled: _Compiled, found: frozenset[int]) -> None:
         self.value, self.found = value, found
         self.machine, self.ids, self.plans = compiled.machine, compiled.ids, compiled.plans
-        self.literal_of, self.answered = compiled.literal_of, compiled.alone_texts
+        self.literal_of, self.answered, self._longest = compiled.literal_of, compiled.alone_texts, compiled.longest
         self._literals: frozenset[str | None] | None = None
         self.answers: dict[str, bool] = {}  # wildcard text -> whether the value matches it
         self._chunks: dict[int, list[int]] | None = None
@@ -219,7 +219,7 @@ class _Answer:
             self._stretches_read = True
             value = self.value
             # Each stretch is read on to the end of the longest literal that starts in it.
-            reach = CHUNK + max(map(len, self.ids), default=1) - 1
+            reach = CHUNK + self._longest - 1
             chunks: dict[int, list[int]] = {}
             for n, start in enumerate(range(0, len(value), CHUNK)):
                 try:
@@ -307,7 +307,7 @@ class _Compiled:
     literals (None for one the machine does not look for); ``alone_texts``, the texts of the
     ``*literal*`` wildcards whose answers are the machine's (their literal is one it looks for)."""
 
-    __slots__ = ("machine", "ids", "literal_of", "plans", "alone_texts", "overlap")
+    __slots__ = ("machine", "ids", "literal_of", "plans", "alone_texts", "overlap", "longest")
 
     def __init__(self, machine: Any, ids: dict[str, int], wildcards: list[Wildcard]) -> None:
         self.machine, self.ids = machine, ids
@@ -316,6 +316,7 @@ class _Compiled:
             self.literal_of[i] = literal
         # Bytes of UTF-8 a literal may reach back over, when it ends past where a stretch starts.
         self.overlap = max((len(literal.encode("utf-8")) for literal in ids), default=1) - 1
+        self.longest = max(map(len, ids), default=1)  # in characters
         self.plans: dict[str, tuple[int | None, ...]] = {}
         alone: list[str] = []
         for wildcard in wildcards:
