@@ -288,7 +288,7 @@ def _exact_over_long_values(pattern_list, data):
 # Wildcards that share the literals they are keyed by (see _index._Contains): literals over three
 # letters, which begin, end and hold one another, at the start, end or middle of values of the same
 # letters.
-few_letter_literals = st.text(alphabet="abc", min_size=1, max_size=4)
+few_letter_literals = st.text(alphabet="abc", min_size=1, max_size=11)
 keyed_wildcards = st.builds(
     lambda head, literals, tail: head + "*".join(literals) + tail,
     st.sampled_from(["*", "*", "*", "a*", "ab*"]), st.lists(few_letter_literals, min_size=1, max_size=3),
@@ -298,7 +298,7 @@ keyed_wildcards = st.builds(
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(keyed_wildcards, st.sampled_from([False, False, False, True]), st.booleans()),
                 min_size=1, max_size=40),
-       st.lists(st.text(alphabet="abc", max_size=14), min_size=1, max_size=6), st.booleans())
+       st.lists(st.text(alphabet="abc", max_size=30), min_size=1, max_size=6), st.booleans())
 def test_rule_index_finds_exactly_the_wildcards_a_value_matches_through_the_literals_they_are_keyed_by(
         rules, values, walked):
     # Each rule: a wildcard of x, with or without an exact y (so that x is not always the field it is

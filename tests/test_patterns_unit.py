@@ -825,16 +825,54 @@ def test_rules_coming_and_going_under_literals_of_their_own_leave_no_literal_beh
 
 
 def test_a_value_along_which_keys_run_deep_at_every_character_gives_the_walk_up_for_trying_each_wildcard():
-    # 400 wildcards "*<100 characters>*", each key starting one character further along a string of
-    # distinct characters: walking them along that string goes 100 characters deep from each of its
-    # 400, 40,000 steps in all; past 8 steps per wildcard the index tries each wildcard instead.
-    text = "".join(map(chr, range(0x4E00, 0x4E00 + 500)))
+    # 400 wildcards "*abcdefgh<i>*", whose keys begin with the same 8 characters (as deep as the keys'
+    # trie goes): along "abcdefgh" 50 times, the walk reaches the 400 keys to compare from 50 of its
+    # characters, 20,000 comparisons in all; past 8 steps per wildcard the index tries each.
     index = RuleIndex()
     for i in range(400):
-        index.add(i, compile({"x": [{"wildcard": f"*{text[i:i + 100]}*"}]}))
+        index.add(i, compile({"x": [{"wildcard": f"*abcdefgh<{i}>*"}]}))
     keys = index._paths["x"].contains.by_key
 
-    assert keys.within(text[:400], 8 * 400) is None
-    assert keys.within(text[:110], 10**6) == {text[i:i + 100] for i in range(11)}
-    assert index.match({"x": text[:400]}) == set(range(301))
-    assert index.match({"x": text[:110]}) == set(range(11))
+    assert keys.within("abcdefgh" * 50, 8 * 400) is None
+    assert keys.within("abcdefgh<7>abcdefgh<12>", 10**6) == {"abcdefgh<7>", "abcdefgh<12>"}
+    assert index.match({"x": "abcdefgh" * 50}) == set()
+    assert index.match({"x": "abcdefgh" * 40 + "<7>abcdefgh<12>"}) == {7, 12}
+
+
+def test_keys_beginning_one_another_past_the_depth_of_the_trie_are_each_found():
+    keys = [None, "ab", "abcdefgh", "abcdefghi", "abcdefghij", "abcdefghX", "bcdefghij", "zyxwvutsrqpo"]
+    index = RuleIndex()
+    for i, key in enumerate(keys[1:], 1):
+        index.add(i, compile({"x": [{"wildcard": f"*{key}*"}]}))
+    contains = index._paths["x"].contains
+
+    for value in ["abcdefghij", "abcdefgh", "xabcdefghX", "zyxwvutsrqp", "-zyxwvutsrqpo-", "abcdefghi"]:
+        assert contains.by_key.within(value, 10**6) == {key for key in keys[1:] if key in value}
+        assert index.match({"x": value}) == {i for i, key in enumerate(keys) if key and key in value}
+    for i in range(1, len(keys)):
+        index.remove(i)
+    assert contains.by_key._root == {} and contains.by_key.texts_of == {}
+
+
+def test_the_literals_wildcards_are_keyed_by_take_memory_bounded_per_literal_however_long():
+    # 300 rules (the default quota) "*<1,900 characters>*": the index keeps what finds them by their
+    # literals in memory bounded per literal, not a node per character (which took 105 MB).
+    import random
+    import tracemalloc
+
+    from mock_events.patterns._index import _Keys
+
+    rng = random.Random(7)
+    literals = ["".join(rng.choices("abcdefghij", k=1900)) for _ in range(300)]
+    keys = _Keys()
+    tracemalloc.start()
+    try:
+        for literal in literals:
+            keys.add(literal, f"*{literal}*")
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+
+    assert held < 2 * 1024 * 1024
+    assert keys.within(f"<{literals[5]}>", 10**6) == {literals[5]}
+    assert keys.within(f"<{literals[5][:-1]}>", 10**6) == set()

@@ -150,13 +150,19 @@ class _Affixes:
 
 class _Keys:
     """The literals the wildcards of a ``_Contains`` are keyed by, each with the texts keyed by it
-    (``texts_of``), in a trie of characters: ``within(value)`` walks it from each character of a
-    value, which costs what the value's stretches that begin keys cost, however many keys there are."""
+    (``texts_of``), in a trie of their first ``DEPTH`` characters: ``within(value)`` walks it from each
+    character of a value, which costs what the value's stretches that begin keys cost, however many
+    keys there are. A key longer than that waits in the node of its first ``DEPTH`` characters, to be
+    compared whole where the walk reaches it: a node per character of a literal of 1,900 would hold
+    350 KB for it."""
 
     __slots__ = ("texts_of", "_root")
 
-    # The key a trie node ends, under a name no character has.
+    DEPTH = 8
+    # The key a trie node ends, and the keys longer than DEPTH that begin with its characters, under
+    # names no character has.
     _END = ""
+    _LONGER = ".."
 
     def __init__(self) -> None:
         self.texts_of: dict[str, set[str]] = {}
@@ -169,9 +175,12 @@ class _Keys:
             return
         self.texts_of[key] = {text}
         node = self._root
-        for c in key:
+        for c in key[:self.DEPTH]:
             node = node.setdefault(c, {})
-        node[self._END] = key
+        if len(key) <= self.DEPTH:
+            node[self._END] = key
+        else:
+            node.setdefault(self._LONGER, set()).add(key)
 
     def discard(self, key: str, text: str) -> None:
         texts = self.texts_of.get(key)
@@ -181,21 +190,29 @@ class _Keys:
         if texts:
             return
         del self.texts_of[key]
+        head = key[:self.DEPTH]
         trail = [self._root]
-        for c in key:
+        for c in head:
             trail.append(trail[-1][c])
-        del trail[-1][self._END]
-        for depth in range(len(key), 0, -1):
+        node = trail[-1]
+        if len(key) <= self.DEPTH:
+            del node[self._END]
+        else:
+            node[self._LONGER].discard(key)
+            if not node[self._LONGER]:
+                del node[self._LONGER]
+        for depth in range(len(head), 0, -1):
             if trail[depth]:
                 break
-            del trail[depth - 1][key[depth - 1]]
+            del trail[depth - 1][head[depth - 1]]
 
     def within(self, value: str, budget: int) -> set[str] | None:
         """The keys that occur in ``value``; None when finding them takes more than ``budget`` steps
-        past the first character of a key (keys that begin one another, ``a``, ``aa``, ``aaa`` ...,
-        along a value of ``a``s take one step per key at each character)."""
+        past the first character of a key, a comparison of a longer key counted as one (keys that
+        begin one another, ``a``, ``aa``, ``aaa`` ..., along a value of ``a``s take one step per key
+        at each character)."""
         found: set[str] = set()
-        root, end, n = self._root, self._END, len(value)
+        root, end, longer, n = self._root, self._END, self._LONGER, len(value)
         for i, c in enumerate(value):
             node = root.get(c)
             j = i + 1
@@ -203,6 +220,15 @@ class _Keys:
                 key = node.get(end)
                 if key is not None:
                     found.add(key)
+                keys = node.get(longer)
+                if keys is not None:  # a node DEPTH deep: no child
+                    budget -= len(keys)
+                    if budget < 0:
+                        return None
+                    for key in keys:
+                        if value.startswith(key, i):
+                            found.add(key)
+                    break
                 if j == n:
                     break
                 budget -= 1
