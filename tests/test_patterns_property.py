@@ -318,3 +318,32 @@ def test_rule_index_finds_exactly_the_wildcards_a_value_matches_through_the_lite
         for value in values:
             event = {"x": value, "y": "s"}
             assert index.match(event) == {i for i, p in live.items() if p.matches(event)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.text(alphabet="abc", min_size=1, max_size=12)), max_size=30),
+       st.lists(st.text(alphabet="abc", max_size=30), min_size=1, max_size=4))
+def test_the_trie_of_the_keys_wildcards_are_filed_by_finds_exactly_the_keys_a_value_holds_as_keys_come_and_go(
+        changes, values):
+    # Keys over three letters begin, end and hold one another; the trie parts and joins its edges as
+    # they come and go, and every node left either ends a key or parts two edges.
+    from mock_events.patterns._index import _Keys
+
+    keys, live = _Keys(), set()
+    for added, key in changes:
+        if added:
+            keys.add(key, f"*{key}*")
+            live.add(key)
+        else:
+            keys.discard(key, f"*{key}*")
+            live.discard(key)
+        for value in values:
+            assert keys.within(value, 10**9) == {key for key in live if key in value}
+        nodes = [edge[1] for edge in keys._root.values()]
+        while nodes:
+            node = nodes.pop()
+            assert "" in node or len(node) >= 2
+            nodes.extend(edge[1] for c, edge in node.items() if c)
+    assert set(keys.texts_of) == live
+    if not live:
+        assert keys._root == {}

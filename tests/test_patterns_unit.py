@@ -820,26 +820,30 @@ def test_rules_coming_and_going_under_literals_of_their_own_leave_no_literal_beh
 
     keys = index._paths["x"].contains.by_key
     assert keys.texts_of == {"stay": {"*stay*"}}
-    assert keys._root == {"s": {"t": {"a": {"y": {"": "stay"}}}}}
+    assert keys._root == {"s": ["stay", {"": "stay"}]}
     assert index.match({"x": "st12 stay"}) == {"stays"}
 
 
 def test_a_value_along_which_keys_run_deep_at_every_character_gives_the_walk_up_for_trying_each_wildcard():
-    # 400 wildcards "*abcdefgh<i>*", whose keys begin with the same 8 characters (as deep as the keys'
-    # trie goes): along "abcdefgh" 50 times, the walk reaches the 400 keys to compare from 50 of its
-    # characters, 20,000 comparisons in all; past 8 steps per wildcard the index tries each.
+    # 400 wildcards "*<2 to 21 characters>*" of 20 distinct characters turned round, each key
+    # beginning the next longer: along those characters 20 times over, the walk goes about 20 keys
+    # deep from each of its 400, 8,000 steps in all; past 8 steps per wildcard the index tries each.
+    letters = "abcdefghijklmnopqrst"
+    turns = [letters[i:] + letters[:i] for i in range(20)]
+    literals = [turn[:k] for turn in turns for k in range(2, 22)]
     index = RuleIndex()
-    for i in range(400):
-        index.add(i, compile({"x": [{"wildcard": f"*abcdefgh<{i}>*"}]}))
+    for i, literal in enumerate(literals):
+        index.add(i, compile({"x": [{"wildcard": f"*{literal}*"}]}))
     keys = index._paths["x"].contains.by_key
 
-    assert keys.within("abcdefgh" * 50, 8 * 400) is None
-    assert keys.within("abcdefgh<7>abcdefgh<12>", 10**6) == {"abcdefgh<7>", "abcdefgh<12>"}
-    assert index.match({"x": "abcdefgh" * 50}) == set()
-    assert index.match({"x": "abcdefgh" * 40 + "<7>abcdefgh<12>"}) == {7, 12}
+    assert keys.within(letters * 20, 8 * 400) is None
+    assert keys.within(letters * 20, 10**6) == set(literals)
+    assert keys.within("xyz" + letters[3:9], 8 * 400) == {literal for literal in literals if literal in letters[3:9]}
+    assert index.match({"x": letters * 20}) == set(range(400))
+    assert index.match({"x": letters[5:]}) == {i for i, literal in enumerate(literals) if literal in letters[5:]}
 
 
-def test_keys_beginning_one_another_past_the_depth_of_the_trie_are_each_found():
+def test_keys_that_begin_and_part_from_one_another_are_each_found_and_leave_no_node_behind():
     keys = [None, "ab", "abcdefgh", "abcdefghi", "abcdefghij", "abcdefghX", "bcdefghij", "zyxwvutsrqpo"]
     index = RuleIndex()
     for i, key in enumerate(keys[1:], 1):

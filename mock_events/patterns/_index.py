@@ -9,7 +9,7 @@ alternative goes into the structure of its operator on the field's path:
 - exact strings, numbers, literals, ``equals-ignore-case``: hash tables;
 - ``prefix``, ``suffix`` (and their ignore-case forms): hash tables per literal length, probed with
   the value's slices of those lengths; a wildcard: under whichever of its prefix, its suffix or a
-  literal between its stars the fewest branches share, the literals in a trie of characters walked
+  literal between its stars the fewest branches share, the literals in a radix trie walked
   from each character of a value (see ``_Contains``);
 - ``numeric`` ranges: a centred interval tree over floats' order-preserving 64-bit keys; ``cidr``
   and exact IP addresses: networks by mask length;
@@ -150,19 +150,18 @@ class _Affixes:
 
 class _Keys:
     """The literals the wildcards of a ``_Contains`` are keyed by, each with the texts keyed by it
-    (``texts_of``), in a trie of their first ``DEPTH`` characters: ``within(value)`` walks it from each
-    character of a value, which costs what the value's stretches that begin keys cost, however many
-    keys there are. A key longer than that waits in the node of its first ``DEPTH`` characters, to be
-    compared whole where the walk reaches it: a node per character of a literal of 1,900 would hold
-    350 KB for it."""
+    (``texts_of``), in a radix trie: each edge holds the characters its keys share down to where
+    they part, so a key costs a node or two and its characters once, however long it is (a node per
+    character took 350 KB for a literal of 1,900). ``within(value)`` walks it from each character of
+    a value, an edge at a time, which costs what the value's stretches that begin keys cost, however
+    many keys there are."""
 
     __slots__ = ("texts_of", "_root")
 
-    DEPTH = 8
-    # The key a trie node ends, and the keys longer than DEPTH that begin with its characters, under
-    # names no character has.
+    # A node is a dict: under this name (no character has it), the key the node ends; under each
+    # character, the edge that starts with it, as [its characters, the node it leads to]. Every node
+    # but the root ends a key or parts two edges.
     _END = ""
-    _LONGER = ".."
 
     def __init__(self) -> None:
         self.texts_of: dict[str, set[str]] = {}
@@ -174,13 +173,21 @@ class _Keys:
             texts.add(text)
             return
         self.texts_of[key] = {text}
-        node = self._root
-        for c in key[:self.DEPTH]:
-            node = node.setdefault(c, {})
-        if len(key) <= self.DEPTH:
-            node[self._END] = key
-        else:
-            node.setdefault(self._LONGER, set()).add(key)
+        node, i, n = self._root, 0, len(key)
+        while i < n:
+            edge = node.get(key[i])
+            if edge is None:
+                node[key[i]] = [key[i:], {self._END: key}]
+                return
+            label = edge[0]
+            shared = 1
+            while shared < len(label) and i + shared < n and label[shared] == key[i + shared]:
+                shared += 1
+            if shared < len(label):  # the key parts from the edge: a node where it does
+                edge[0], edge[1] = label[:shared], {label[shared]: [label[shared:], edge[1]]}
+            node = edge[1]
+            i += shared
+        node[self._END] = key
 
     def discard(self, key: str, text: str) -> None:
         texts = self.texts_of.get(key)
@@ -190,52 +197,49 @@ class _Keys:
         if texts:
             return
         del self.texts_of[key]
-        head = key[:self.DEPTH]
-        trail = [self._root]
-        for c in head:
-            trail.append(trail[-1][c])
-        node = trail[-1]
-        if len(key) <= self.DEPTH:
-            del node[self._END]
-        else:
-            node[self._LONGER].discard(key)
-            if not node[self._LONGER]:
-                del node[self._LONGER]
-        for depth in range(len(head), 0, -1):
-            if trail[depth]:
+        trail: list[tuple[dict[str, Any], str]] = []  # (node, first character of the edge taken)
+        node, i = self._root, 0
+        while i < len(key):
+            edge = node[key[i]]
+            trail.append((node, key[i]))
+            i += len(edge[0])
+            node = edge[1]
+        del node[self._END]
+        for parent, c in reversed(trail):
+            if node:
+                if len(node) == 1 and self._END not in node:  # one edge on: joined to the one above
+                    ((label, child),) = node.values()
+                    edge = parent[c]
+                    edge[0] += label
+                    edge[1] = child
                 break
-            del trail[depth - 1][head[depth - 1]]
+            del parent[c]
+            node = parent
 
     def within(self, value: str, budget: int) -> set[str] | None:
         """The keys that occur in ``value``; None when finding them takes more than ``budget`` steps
-        past the first character of a key, a comparison of a longer key counted as one (keys that
-        begin one another, ``a``, ``aa``, ``aaa`` ..., along a value of ``a``s take one step per key
-        at each character)."""
+        (an edge compared is a step: keys that begin one another, ``ab``, ``abc``, ``abcd`` ...,
+        along a value that repeats them take one step per key at each character)."""
         found: set[str] = set()
-        root, end, longer, n = self._root, self._END, self._LONGER, len(value)
+        root, end, n, startswith = self._root, self._END, len(value), value.startswith
         for i, c in enumerate(value):
-            node = root.get(c)
-            j = i + 1
-            while node is not None:
-                key = node.get(end)
-                if key is not None:
-                    found.add(key)
-                keys = node.get(longer)
-                if keys is not None:  # a node DEPTH deep: no child
-                    budget -= len(keys)
-                    if budget < 0:
-                        return None
-                    for key in keys:
-                        if value.startswith(key, i):
-                            found.add(key)
-                    break
-                if j == n:
-                    break
+            edge = root.get(c)
+            j = i
+            while edge is not None:
                 budget -= 1
                 if budget < 0:
                     return None
-                node = node.get(value[j])
-                j += 1
+                label, node = edge
+                size = len(label)
+                if size > 1 and not startswith(label, j):  # (its first character is value[j])
+                    break
+                j += size
+                key = node.get(end)
+                if key is not None:
+                    found.add(key)
+                if j == n:
+                    break
+                edge = node.get(value[j])
         return found
 
 
