@@ -403,10 +403,11 @@ class _Tried:
         if not unknown:
             return
         n = len(value)
-        # Looking for one key costs about what reading 200 characters does; a step of the walk, what
-        # reading 100 does.
-        looks = len(unknown) * (200 + n) // 100
-        walked = keys.within(value, looks) if looks > n else None
+        # Looking for a key costs about a fifth of a step of the walk (0.05 us of 0.15 us, measured)
+        # and a step per 500 characters of the value it reads (0.3 ns each); the walk, a quarter of
+        # a step per character, where no key starts.
+        looks = len(unknown) * (100 + n) // 500 - n // 4
+        walked = keys.within(value, looks) if looks >= 0 else None
         if walked is not None:
             yield from chain.from_iterable(filter(None, map(unknown.get, walked)))
             return
