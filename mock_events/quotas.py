@@ -8,6 +8,7 @@ from typing import Literal
 QuotaName = Literal[
     "event_buses",
     "rules_per_event_bus",
+    "wildcard_rules_per_event_bus",
     "targets_per_rule",
     "event_pattern_size",
     "policy_size",
@@ -22,6 +23,8 @@ QuotaName = Literal[
 DEFAULTS: dict[QuotaName, int] = {
     "event_buses": 100,
     "rules_per_event_bus": 300,
+    # Not adjustable in AWS (eb-quota, "Rules containing wildcards"); a test may still raise it.
+    "wildcard_rules_per_event_bus": 30,
     "targets_per_rule": 5,
     "event_pattern_size": 2048,
     "policy_size": 10240,

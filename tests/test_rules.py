@@ -86,6 +86,73 @@ def test_default_quota_is_300_rules_per_bus(events):
     assert error_of(excinfo) == ("LimitExceededException", "The requested resource exceeds the maximum number allowed.")
 
 
+def _wildcard(i):
+    return f'{{"detail":{{"key":[{{"wildcard":"uploads/{i}/*"}}]}}}}'
+
+
+def test_a_bus_holds_at_most_30_rules_containing_wildcards(events):
+    # AWS's quota "Rules containing wildcards: 30 per event bus", not adjustable (eb-quota).
+    for i in range(30):
+        events.put_rule(Name=f"w{i}", EventPattern=_wildcard(i))
+    with pytest.raises(ClientError) as excinfo:
+        events.put_rule(Name="w30", EventPattern=_wildcard(30))
+    assert error_of(excinfo) == ("LimitExceededException", "The requested resource exceeds the maximum number allowed.")
+    assert "w30" not in {r["Name"] for r in events.list_rules()["Rules"]}
+    events.put_rule(Name="plain", EventPattern=PATTERN)  # rules without wildcards are not counted
+
+
+def test_anything_but_wildcard_counts_as_a_rule_containing_wildcards():
+    with mock_events(quotas={"wildcard_rules_per_event_bus": 1}):
+        client = boto3.client("events", region_name="us-east-1")
+        client.put_rule(Name="w", EventPattern=_wildcard(0))
+        with pytest.raises(ClientError) as excinfo:
+            client.put_rule(Name="but", EventPattern='{"detail":{"key":[{"anything-but":{"wildcard":"a*"}}]}}')
+        assert error_of(excinfo)[0] == "LimitExceededException"
+
+
+def test_replacing_the_pattern_of_a_rule_containing_wildcards_keeps_its_place_under_the_quota():
+    with mock_events(quotas={"wildcard_rules_per_event_bus": 1}):
+        client = boto3.client("events", region_name="us-east-1")
+        client.put_rule(Name="w", EventPattern=_wildcard(0))
+        client.put_rule(Name="w", EventPattern=_wildcard(1))
+
+        assert client.describe_rule(Name="w")["EventPattern"] == _wildcard(1)
+
+
+def test_a_rule_given_wildcards_over_the_quota_keeps_its_pattern():
+    with mock_events(quotas={"wildcard_rules_per_event_bus": 1}):
+        client = boto3.client("events", region_name="us-east-1")
+        client.put_rule(Name="w", EventPattern=_wildcard(0))
+        client.put_rule(Name="plain", EventPattern=PATTERN)
+        with pytest.raises(ClientError) as excinfo:
+            client.put_rule(Name="plain", EventPattern=_wildcard(1))
+
+        assert error_of(excinfo)[0] == "LimitExceededException"
+        assert client.describe_rule(Name="plain")["EventPattern"] == PATTERN
+
+
+def test_a_rule_losing_its_wildcards_or_deleted_frees_its_place_under_the_quota():
+    with mock_events(quotas={"wildcard_rules_per_event_bus": 1}):
+        client = boto3.client("events", region_name="us-east-1")
+        client.put_rule(Name="w", EventPattern=_wildcard(0))
+        client.put_rule(Name="w", EventPattern=PATTERN)
+        client.put_rule(Name="x", EventPattern=_wildcard(1))
+        client.delete_rule(Name="x")
+        client.put_rule(Name="y", EventPattern=_wildcard(2))
+
+        assert sorted(r["Name"] for r in client.list_rules()["Rules"]) == ["w", "y"]
+
+
+def test_the_quota_of_rules_containing_wildcards_is_per_bus():
+    with mock_events(quotas={"wildcard_rules_per_event_bus": 1}):
+        client = boto3.client("events", region_name="us-east-1")
+        client.create_event_bus(Name="other")
+        client.put_rule(Name="w", EventPattern=_wildcard(0))
+        client.put_rule(Name="w", EventPattern=_wildcard(0), EventBusName="other")
+
+        assert [r["Name"] for r in client.list_rules(EventBusName="other")["Rules"]] == ["w"]
+
+
 def test_describe_unknown_rule(events):
     with pytest.raises(ClientError) as excinfo:
         events.describe_rule(Name="nope")

@@ -84,6 +84,9 @@ def store_rule(
         lookup.refuse_managed(existing)
     if existing is None and len(bus.rules) >= ctx.backend.quotas["rules_per_event_bus"]:
         raise limit_exceeded()
+    if (pattern is not None and pattern.has_wildcards and name not in bus.wildcard_rules
+            and len(bus.wildcard_rules) >= ctx.backend.quotas["wildcard_rules_per_event_bus"]):
+        raise limit_exceeded()
     state = params.get("State") or "ENABLED"
     if existing is None:
         rule = Rule(
@@ -131,8 +134,7 @@ def describe_rule(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def delete_rule(bus: EventBus, rule: Rule) -> None:
-    del bus.rules[rule.name]
-    bus.index.remove(rule.name)
+    bus.remove_rule(rule)
     rule.timer.cancel()
 
 

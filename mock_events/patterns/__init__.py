@@ -60,6 +60,16 @@ class Pattern:
     def matches(self, event: dict) -> bool:
         return self._matches_flat(flatten(event))
 
+    @property
+    def has_wildcards(self) -> bool:
+        """Whether the pattern uses ``wildcard``, alone or inside ``anything-but``: a rule that does
+        counts against AWS's quota of rules containing wildcards per event bus (30, eb-quota)."""
+        return any(
+            field.wildcards or any(op[0] == "anything-but" and op[1] == "wildcard" for op in field.operators)
+            for fields in self._fields
+            for field in fields.values()
+        )
+
     def _matches_flat(self, flat: dict[str, list[Any]]) -> bool:
         get = flat.get
         for branch in self._branches:

@@ -78,6 +78,8 @@ class EventBus:
     tags: dict[str, str] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
     index: RuleIndex = field(default_factory=RuleIndex)
+    wildcard_rules: set[str] = field(default_factory=set)
+    """The names of the rules whose patterns use wildcards (see ``Pattern.has_wildcards``)."""
     event_source_name: str | None = None
 
     def put_rule_pattern(self, rule: Rule) -> None:
@@ -85,3 +87,12 @@ class EventBus:
             self.index.remove(rule.name)
         else:
             self.index.add(rule.name, rule.pattern)
+        if rule.pattern is not None and rule.pattern.has_wildcards:
+            self.wildcard_rules.add(rule.name)
+        else:
+            self.wildcard_rules.discard(rule.name)
+
+    def remove_rule(self, rule: Rule) -> None:
+        del self.rules[rule.name]
+        self.index.remove(rule.name)
+        self.wildcard_rules.discard(rule.name)
