@@ -28,6 +28,13 @@ settings.register_profile(
 )
 settings.load_profile("ci")
 
+
+def profile_examples(count: int) -> int:
+    """The examples a test that asks for ``count`` under the ci profile draws under the active one:
+    as many times more as the profile draws beyond Hypothesis's default of 100 (explore: 20 times).
+    A test's own ``max_examples`` overrides the profile's, so each test sets this instead."""
+    return count * max(1, settings.default.max_examples // 100)
+
 CONFORMANCE = Path(__file__).resolve().parent / "conformance"
 """The conformance corpus, copied into the repository (see conformance/README.md)."""
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import error_of
+from conftest import error_of, profile_examples
 from mock_events import EventsMock, timestamps
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:q"
@@ -212,7 +212,7 @@ _clocks = st.sampled_from([
 ])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=profile_examples(150), deadline=None)
 @given(clock=_clocks, expression=_schedules)
 def test_any_schedule_put_with_the_clock_at_an_end_of_the_calendar_is_answered_and_a_refusal_stores_nothing(
         clock, expression):

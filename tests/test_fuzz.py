@@ -36,6 +36,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from mock_events import EventsMock, jsontext
 from mock_events.model import _regex, operation_model, service_model
+from conftest import profile_examples
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "210987654321"
@@ -702,7 +703,7 @@ def test_fuzzed_requests_get_an_answer_or_an_aws_error(fuzz_mock: EventsMock, op
     examples = HEAVY.get(operation, LIGHT)
 
     @settings(
-        max_examples=examples, deadline=None, database=None,
+        max_examples=profile_examples(examples), deadline=None, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
                                HealthCheck.large_base_example],
     )

@@ -9,6 +9,7 @@ from mock_events.patterns import PatternError, RuleIndex, compile
 from mock_events.patterns import _wildcard
 from mock_events.patterns._index import _Contains
 from mock_events.patterns._wildcard import CHUNK, LONG_VALUE
+from conftest import profile_examples
 
 KEYS = ["source", "detail-type", "a", "b"]
 STRINGS = ["x", "y", "xy", "Xy", "yx", "xyx", "", "10.0.0.1", "10.0.0.01", "10.0.1.7", "::1", "0:0::1", "fe80::1"]
@@ -122,13 +123,13 @@ def _keys_walked_for_every_value(*, machine=True):
         _Contains.STEPS_PER_TRY, _wildcard.re2 = steps, re2
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=profile_examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(patterns, min_size=5, max_size=40), st.data())
 def test_rule_index_returns_exactly_the_matching_patterns(pattern_list, data):
     _returns_exactly_the_matching_patterns(pattern_list, data)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=profile_examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(patterns, min_size=5, max_size=40), st.data())
 def test_rule_index_returns_exactly_the_matching_patterns_when_wildcards_are_found_by_their_keys(pattern_list, data):
     with _keys_walked_for_every_value():
@@ -145,13 +146,13 @@ def _returns_exactly_the_matching_patterns(pattern_list, data):
         assert index.match(event) == expected
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=profile_examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(patterns, min_size=2, max_size=20), st.data(), events)
 def test_rule_index_stays_exact_after_replacing_and_removing(pattern_list, data, event):
     _stays_exact_after_replacing_and_removing(pattern_list, data, event)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=profile_examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(patterns, min_size=2, max_size=20), st.data(), events)
 def test_rule_index_stays_exact_after_replacing_and_removing_when_wildcards_are_found_by_their_keys(
         pattern_list, data, event):
@@ -183,7 +184,7 @@ json_texts = st.recursive(
 ).map(json.dumps)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=profile_examples(200), deadline=None)
 @given(st.one_of(json_texts, st.text(max_size=60),
                  json_texts.flatmap(lambda t: st.integers(0, len(t)).map(lambda n: t[:n]))))
 def test_compile_raises_only_pattern_error(text):
@@ -263,13 +264,13 @@ def _literals(pattern):
     return [literal for literal in LITERALS + ["x", "y"] if json.dumps(_escaped(literal))[1:-1] in text]
 
 
-@settings(max_examples=70, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=profile_examples(70), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(mixed_patterns, min_size=3, max_size=20), st.data())
 def test_rule_index_is_exact_for_fields_mixing_every_alternative_over_long_values(pattern_list, data):
     _exact_over_long_values(pattern_list, data)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=profile_examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(mixed_patterns, min_size=3, max_size=20), st.data())
 def test_rule_index_is_exact_over_long_values_when_wildcards_are_found_by_their_keys_and_no_machine(
         pattern_list, data):
@@ -295,7 +296,7 @@ keyed_wildcards = st.builds(
     st.sampled_from(["*", "*", "*", "*c", "*bc"]))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=profile_examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(keyed_wildcards, st.sampled_from([False, False, False, True]), st.booleans()),
                 min_size=1, max_size=40),
        st.lists(st.text(alphabet="abc", max_size=30), min_size=1, max_size=6), st.booleans())
@@ -320,7 +321,7 @@ def test_rule_index_finds_exactly_the_wildcards_a_value_matches_through_the_lite
             assert index.match(event) == {i for i, p in live.items() if p.matches(event)}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=profile_examples(150), deadline=None)
 @given(st.lists(st.tuples(st.booleans(), st.text(alphabet="abc", min_size=1, max_size=12)), max_size=30),
        st.lists(st.text(alphabet="abc", max_size=30), min_size=1, max_size=4))
 def test_the_trie_of_the_keys_wildcards_are_filed_by_finds_exactly_the_keys_a_value_holds_as_keys_come_and_go(

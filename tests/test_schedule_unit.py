@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_events.schedule import CronSchedule, RateSchedule, ScheduleError, parse
+from conftest import profile_examples
 
 UTC = timezone.utc
 
@@ -541,7 +542,7 @@ def test_special_day_forms_agree_with_reference_over_a_28_year_cycle(
                 assert (got.year, got.month) != (year, month), (year, month)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=profile_examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     case=cron_cases(),
     after=st.datetimes(min_value=datetime(2023, 1, 1), max_value=datetime(2026, 12, 31)),

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import assume, example, given, settings, strategies as st
 
+from conftest import profile_examples
 from mock_events import jsonpath_walk
 from mock_events.transform import (
     _MISSING,
@@ -553,7 +554,7 @@ _DEEP_STEP = _SELECTOR.map(lambda s: f"..{s}")
     tuple(int(part) for part in version("jsonpath-ng").split(".")[:2]) < (1, 11),
     reason="the oracle is jsonpath-ng 1.11 and later (Python 3.10 gets 1.8), whose reading the walk follows",
 )
-@settings(max_examples=300)
+@settings(max_examples=profile_examples(300))
 @given(
     doc=_DEEP_DOCS,
     before=st.lists(st.one_of(_SHALLOW_STEP, _DEEP_STEP), max_size=1),

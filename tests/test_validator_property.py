@@ -10,6 +10,7 @@ import pytest
 from botocore.model import Shape
 from hypothesis import given, settings, strategies as st
 
+from conftest import profile_examples
 from mock_events.errors import ServiceError
 from mock_events.model import (
     OutputShapeError, _regex, _validator, _Violations, check_output, input_validator, service_model, validate,
@@ -120,7 +121,7 @@ def test_fast_check_and_message_walk_agree(operation: str) -> None:
     node = input_validator(operation)
     assert node is not None
 
-    @settings(max_examples=30, database=None)
+    @settings(max_examples=profile_examples(30), database=None)
     @given(st.one_of(_structures(shape, 0), _structures(shape, 0), WRONG_TYPES))
     def agree(request: Any) -> None:
         messages = _walk(operation, request)

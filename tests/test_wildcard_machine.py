@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from mock_events.patterns import PatternError, RuleIndex, compile
 from mock_events.patterns import _index, _wildcard
 from mock_events.patterns._wildcard import LONG_VALUE, Wildcard, WildcardSet
+from conftest import profile_examples
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:q"
 # Pieces that exercise what the machine must read literally: escapes, regex punctuation, a newline,
@@ -64,7 +65,7 @@ def _patterns(operator_lists: list[list[dict]]) -> list:
     return compiled
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=profile_examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(operators, min_size=1, max_size=2), min_size=2, max_size=25), st.data())
 def test_the_machine_answers_exactly_what_each_wildcard_answers_alone(operator_lists, data):
     compiled = _patterns(operator_lists)
@@ -686,7 +687,7 @@ def _reference(text: str, value: str) -> bool:
     return bool(states >> len(tokens) & 1)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=profile_examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(texts.filter(lambda t: "**" not in t), min_size=2, max_size=12, unique=True), st.data())
 def test_the_machine_and_each_wildcard_alone_answer_as_a_reference_automaton_does(wildcard_texts, data):
     index = RuleIndex()
@@ -758,7 +759,7 @@ def _group_pattern(literal: str, sources: list[str] | None, either: bool) -> dic
     return pattern
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=profile_examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(group_rules, st.data())
 def test_many_rules_sharing_their_other_tests_answer_exactly_as_each_rule_alone(rules, data):
     index = RuleIndex()
