@@ -249,10 +249,11 @@ class _Contains:
     literal of its own that the fewest branches were keyed by when it came (``key_of``): a wildcard
     matches only values holding its key, and ``*key*`` exactly those.
 
-    A value finds the wildcards whose keys it holds, and tries only those: a short value looks up
-    each of its slices as long as a key (when that costs less than trying every wildcard); a long
-    one reads what the path's machine found in it (see ``WildcardSet``): the ``*literal*`` wildcards
-    it answers for all at once (see ``_Reading``), the others by their keys (``_Tried``)."""
+    A value finds the wildcards whose keys it holds, and tries only those: a short value walks the
+    keys' trie (``_Keys``) from each of its characters (unless that costs more than trying every
+    wildcard); a long one reads what the path's machine found in it (see ``WildcardSet``): the
+    ``*literal*`` wildcards it answers for all at once (see ``_Reading``), the others by their keys
+    (``_Tried``)."""
 
     __slots__ = ("by_text", "wildcards", "key_of", "by_key", "_load", "_reading", "_tried")
 
@@ -307,7 +308,7 @@ class _Contains:
             self._tried.change(wildcard.text, key, added, wildcard.text in self.by_text)
 
     def size(self, wildcard: Wildcard) -> int:
-        """How many branches a value holding the key ``wildcard`` is (or would be) filed by meets."""
+        """How many branches a value meets through the key ``wildcard`` is filed by (or would be)."""
         key = self.key_of.get(wildcard.text)
         if key is not None:
             return self._load[key]
@@ -322,7 +323,7 @@ class _Contains:
     def matching(self, value: str, out: set[_Branch], groups: list[_Group]) -> None:
         known = answer_of(value) if len(value) >= LONG_VALUE else None
         if known is None:
-            self._matching_slices(value, out)
+            self._matching_by_keys(value, out)
             return
         reading = self._reading
         if reading is None:
@@ -342,7 +343,7 @@ class _Contains:
             if wildcards[text](value):
                 out |= by_text[text]
 
-    def _matching_slices(self, value: str, out: set[_Branch]) -> None:
+    def _matching_by_keys(self, value: str, out: set[_Branch]) -> None:
         """Add the branches of the wildcards ``value`` matches: those whose keys occur in it, or,
         when walking the keys' trie along it costs more, every wildcard tried."""
         by_text, wildcards = self.by_text, self.wildcards
@@ -365,8 +366,8 @@ class _Tried:
     """The wildcards of a ``_Contains`` that a long value's machine does not answer for, which are
     tried on a value only when it holds their keys: by key, those whose keys the machine looks for
     (``known``: whether the value holds one is read from the machine's answer), and the others
-    (``unknown``: ``str.__contains__`` tells, once per key). Made when a machine first answers, then
-    changed text by text."""
+    (``unknown``: looked for in the value one by one, or all at once by a walk of the keys' trie).
+    Made when a machine first answers, then changed text by text."""
 
     __slots__ = ("answered", "ids", "known", "unknown")
 
@@ -868,19 +869,19 @@ def _wildcard_alternative(wildcard: Wildcard, table: _Path | None) -> _Alternati
     share (the longest, when as many do); by the path alone when it is only stars."""
     if len(wildcard.segments) == 1:
         return ("exact", wildcard.prefix)
-    options: list[tuple[int, int, _Alternative]] = []
+    options: list[tuple[int, _Alternative]] = []  # (the literal's length, negated; the alternative)
     if wildcard.prefix:
-        options.append((0, -len(wildcard.prefix), ("prefix", wildcard.prefix)))
+        options.append((-len(wildcard.prefix), ("prefix", wildcard.prefix)))
     if wildcard.suffix:
-        options.append((0, -len(wildcard.suffix), ("suffix", wildcard.suffix)))
+        options.append((-len(wildcard.suffix), ("suffix", wildcard.suffix)))
     if wildcard.literals:
-        options.append((0, -max(map(len, wildcard.literals)), ("contains", wildcard)))
+        options.append((-max(map(len, wildcard.literals)), ("contains", wildcard)))
     if not options:
         return ("present", None)
     if len(options) == 1:
-        return options[0][2]
+        return options[0][1]
     costed = [(_WEIGHT[alt[0]] * (1 + (table.bucket_size(alt) if table is not None else 0)), length, alt)
-              for _, length, alt in options]
+              for length, alt in options]
     return min(costed, key=lambda option: option[:2])[2]
 
 
