@@ -123,3 +123,41 @@ def test_create_archive_accepts_every_pattern_put_rule_accepts_and_keeps_its_tex
     assert managed.startswith(pattern.rstrip()[:-1].rstrip())
     assert managed.endswith('"replay-name":[{"exists":false}]}')
     assert events.describe_archive(ArchiveName="a")["EventPattern"] == pattern
+
+
+WILDCARD = '{"detail":{"key":[{"wildcard":"uploads/*"}]}}'
+
+
+@pytest.mark.mock_events(quotas={"wildcard_rules_per_event_bus": 1})
+def test_an_archive_of_a_wildcard_pattern_takes_a_place_under_the_quota_of_rules_containing_wildcards(
+        events, bus_arn):
+    # Our reading: the archive's managed rule is a rule of the bus, so it counts like any other.
+    events.put_rule(Name="mine", EventPattern=WILDCARD)
+    with pytest.raises(events.exceptions.ClientError) as excinfo:
+        events.create_archive(ArchiveName="orders", EventSourceArn=bus_arn, EventPattern=WILDCARD)
+    assert error_of(excinfo)[0] == "LimitExceededException"
+    assert [r["Name"] for r in events.list_rules()["Rules"]] == ["mine"]
+    assert events.list_archives()["Archives"] == []
+
+    events.delete_rule(Name="mine")
+    events.create_archive(ArchiveName="orders", EventSourceArn=bus_arn, EventPattern=WILDCARD)
+    with pytest.raises(events.exceptions.ClientError):
+        events.put_rule(Name="mine", EventPattern=WILDCARD)
+    events.delete_archive(ArchiveName="orders")
+    events.put_rule(Name="mine", EventPattern=WILDCARD)
+
+
+@pytest.mark.mock_events(quotas={"wildcard_rules_per_event_bus": 1})
+def test_an_update_archive_to_a_wildcard_pattern_past_the_quota_changes_neither_the_archive_nor_its_rule(
+        events, bus_arn):
+    events.put_rule(Name="mine", EventPattern=WILDCARD)
+    events.create_archive(ArchiveName="orders", EventSourceArn=bus_arn, EventPattern='{"source":["a"]}',
+                          Description="first")
+    rule_before = events.describe_rule(Name="Events-Archive-orders")["EventPattern"]
+    with pytest.raises(events.exceptions.ClientError) as excinfo:
+        events.update_archive(ArchiveName="orders", EventPattern=WILDCARD, Description="second")
+
+    assert error_of(excinfo)[0] == "LimitExceededException"
+    archive = events.describe_archive(ArchiveName="orders")
+    assert (archive["EventPattern"], archive["Description"]) == ('{"source":["a"]}', "first")
+    assert events.describe_rule(Name="Events-Archive-orders")["EventPattern"] == rule_before

@@ -244,3 +244,40 @@ def test_a_rule_put_again_with_the_same_pattern_then_another_matches_only_its_la
     assert sources_delivered_after_putting("one", "two") == ["one"]
     events.put_rule(Name="r", ScheduleExpression="rate(1 hour)")
     assert sources_delivered_after_putting("one", "two") == []
+
+
+def test_rules_put_from_threads_at_the_edge_of_the_wildcard_quota_never_pass_it():
+    import threading
+
+    with mock_events():
+        client = boto3.client("events", region_name="us-east-1")
+        for i in range(25):
+            client.put_rule(Name=f"w{i}", EventPattern=_wildcard(i))
+        refused: list[str] = []
+
+        def put(thread: int) -> None:
+            mine = boto3.client("events", region_name="us-east-1")
+            for n in range(5):
+                try:
+                    mine.put_rule(Name=f"t{thread}-{n}", EventPattern=_wildcard(100 + 10 * thread + n))
+                except ClientError as error:
+                    refused.append(error.response["Error"]["Code"])
+
+        threads = [threading.Thread(target=put, args=(t,)) for t in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+        assert len(client.list_rules(Limit=100)["Rules"]) == 30
+        assert refused == ["LimitExceededException"] * 15
+
+
+def test_a_reset_mock_holds_no_rule_containing_wildcards():
+    with mock_events() as m:
+        client = boto3.client("events", region_name="us-east-1")
+        for i in range(30):
+            client.put_rule(Name=f"w{i}", EventPattern=_wildcard(i))
+        m.reset()
+        for i in range(30):
+            client.put_rule(Name=f"v{i}", EventPattern=_wildcard(i))
