@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -247,8 +249,6 @@ def test_a_rule_put_again_with_the_same_pattern_then_another_matches_only_its_la
 
 
 def test_rules_put_from_threads_at_the_edge_of_the_wildcard_quota_never_pass_it():
-    import threading
-
     with mock_events():
         client = boto3.client("events", region_name="us-east-1")
         for i in range(25):

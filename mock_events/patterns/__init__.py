@@ -47,11 +47,14 @@ class PatternError(Exception):
 class Pattern:
     """A compiled event pattern."""
 
-    __slots__ = ("source", "_branches", "_fields")
+    __slots__ = ("source", "_branches", "_fields", "has_wildcards")
 
     def __init__(self, source: str, branches: list[dict[str, Field]]) -> None:
         self.source = source
         self._fields = branches
+        self.has_wildcards = any(field.tried_wildcards() for fields in branches for field in fields.values())
+        """Whether the pattern uses ``wildcard``, alone or inside ``anything-but``: a rule that does
+        counts against AWS's quota of rules containing wildcards per event bus (30, eb-quota)."""
         self._branches: tuple[tuple[tuple[str, Callable[[list[Any] | None], bool]], ...], ...] = tuple(
             tuple((path, f.finish()) for path, f in sorted(b.items(), key=_field_order))
             for b in branches
@@ -59,16 +62,6 @@ class Pattern:
 
     def matches(self, event: dict) -> bool:
         return self._matches_flat(flatten(event))
-
-    @property
-    def has_wildcards(self) -> bool:
-        """Whether the pattern uses ``wildcard``, alone or inside ``anything-but``: a rule that does
-        counts against AWS's quota of rules containing wildcards per event bus (30, eb-quota)."""
-        return any(
-            field.wildcards or any(op[0] == "anything-but" and op[1] == "wildcard" for op in field.operators)
-            for fields in self._fields
-            for field in fields.values()
-        )
 
     def _matches_flat(self, flat: dict[str, list[Any]]) -> bool:
         get = flat.get

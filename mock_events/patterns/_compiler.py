@@ -172,6 +172,15 @@ class Field:
         self.count = 0
         self.spec: list[Any] = []
 
+    def tried_wildcards(self) -> list[str]:
+        """The texts of the wildcards this field's tests try: its ``wildcard``s and those of its
+        ``anything-but`` ``wildcard``s."""
+        texts = list(self.wildcards)
+        for op in self.operators:
+            if op[0] == "anything-but" and op[1] == "wildcard":
+                texts.extend(op[2])
+        return texts
+
     def finish(self) -> Callable[[list[Any] | None], bool]:
         strs = frozenset(self.strs)
         nums = frozenset(self.nums)

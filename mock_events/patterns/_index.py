@@ -87,20 +87,19 @@ class _Branch:
 
 
 class _Affixes:
-    """Literal prefixes (or suffixes) of one path: text -> branches (or what else is filed by text),
-    probed once per distinct length."""
+    """Literal prefixes (or suffixes) of one path: text -> branches, probed once per distinct length."""
 
     __slots__ = ("by_text", "lengths", "_per_length")
 
     def __init__(self) -> None:
-        self.by_text: dict[str, set[Any]] = {}
+        self.by_text: dict[str, set[_Branch]] = {}
         self.lengths: list[int] = []
         self._per_length: dict[int, int] = {}
 
     def __bool__(self) -> bool:
         return bool(self.by_text)
 
-    def add(self, text: str, branch: Any) -> None:
+    def add(self, text: str, branch: _Branch) -> None:
         bucket = self.by_text.get(text)
         if bucket is None:
             self.by_text[text] = bucket = set()
@@ -111,7 +110,7 @@ class _Affixes:
             self._per_length[n] = count + 1
         bucket.add(branch)
 
-    def discard(self, text: str, branch: Any) -> None:
+    def discard(self, text: str, branch: _Branch) -> None:
         bucket = self.by_text.get(text)
         if bucket is None:
             return
@@ -854,13 +853,9 @@ def _alternatives(field: Field, table: _Path | None) -> tuple[list[_Alternative]
 
 
 def _scanning_wildcards(field: Field) -> list[str]:
-    """The texts of the wildcards a field's tests try (its ``wildcard``s and ``anything-but``
-    wildcards) that look inside a value."""
-    texts = list(field.wildcards)
-    for op in field.operators:
-        if op[0] == "anything-but" and op[1] == "wildcard":
-            texts.extend(op[2])
-    return [text for text in texts if Wildcard(text).scans]
+    """The texts of the wildcards a field's tests try (see ``Field.tried_wildcards``) that look
+    inside a value."""
+    return [text for text in field.tried_wildcards() if Wildcard(text).scans]
 
 
 def _wildcard_alternative(wildcard: Wildcard, table: _Path | None) -> _Alternative:
